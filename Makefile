@@ -1,0 +1,80 @@
+# Kommandon för hela projektet. Börja med `make run` eller `make test`; se README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+RASA        := $(PY) -m bot.rasa_main
+MODEL       := models/current.tar.gz
+TRAIN_INPUT := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+               $(wildcard bot/nlu/*.py) bot/nlp.py bot/text.py bot/places.py bot/language.py bot/safety.py
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
+export RASA_URL ?= http://127.0.0.1:5005
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help setup system-deps run train test check bench bench-web screenshot lock clean
+
+help:
+	@echo "make run    – installera, träna vid behov, starta åtgärdsserver (5055), Rasa (5005) och webbchatten (8000)"
+	@echo "make test   – installera, träna och köra alla tester"
+	@echo "make check  – kontrollera innehållet (snabbt, ingen träning)"
+	@echo "make bench  – mätningar: träffsäkerhet, korsvalidering, svarstider"
+
+# ---------- installation ----------
+$(VENV)/.installed: requirements.lock scripts/find-python310.sh
+	@test -x $(PY) || $$(scripts/find-python310.sh) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.2"
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+system-deps: node_modules/.installed
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+setup: $(VENV)/.installed
+
+lock: ## bygg om låsfilen från requirements.in
+	$(PY) -m pip install --quiet -r requirements.in
+	{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze | grep -v '^-e'; } > requirements.lock.new && mv requirements.lock.new requirements.lock
+
+# ---------- träning ----------
+$(MODEL): $(VENV)/.installed $(TRAIN_INPUT)
+	@mkdir -p models
+	$(RASA) train --fixed-model-name current --out models --quiet
+	@touch $@
+
+train: $(MODEL)
+
+# ---------- körning ----------
+run: setup $(MODEL)
+	@bash scripts/run.sh
+
+# ---------- tester ----------
+test: setup system-deps $(MODEL)
+	$(RASA) data validate --fail-on-warnings --quiet
+	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results/core --quiet
+	$(PY) -m pytest tests -q
+
+check: setup
+	$(PY) -m bot check
+
+bench: setup $(MODEL)
+	$(PY) -m bench.nlu
+	$(PY) -m bench.latency
+	$(PY) bench/places_bench.py
+
+bench-web: setup system-deps $(MODEL)
+	$(PY) -m bench.web
+
+screenshot: setup system-deps $(MODEL)
+	$(PY) tools/screenshot.py
+
+clean:
+	rm -rf results .pytest_cache

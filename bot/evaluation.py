@@ -1,0 +1,102 @@
+"""Measure how well a trained model understands messages: held-out accuracy, recall per intent.
+
+Used by the tests (`tests/test_nlu_holdout.py`), `make bench` and the staff report. The intent of a
+FAQ message is the full retrieval intent (`faq/law`), as the contract names it.
+"""
+import asyncio
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from rasa.shared.nlu.training_data.loading import load_data
+
+
+@dataclass
+class Example:
+    """One labelled message: text, full intent name and the location value if annotated."""
+
+    text: str
+    intent: str
+    location: Optional[str] = None
+
+
+@dataclass
+class Report:
+    """Predictions against labels, with the figures derived from them."""
+
+    pairs: List[Tuple[Example, str]] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return sum(e.intent == p for e, p in self.pairs) / max(len(self.pairs), 1)
+
+    def recall(self) -> Dict[str, float]:
+        total, hit = Counter(), Counter()
+        for e, p in self.pairs:
+            total[e.intent] += 1
+            hit[e.intent] += e.intent == p
+        return {i: hit[i] / total[i] for i in sorted(total)}
+
+    def precision(self) -> Dict[str, float]:
+        predicted, hit = Counter(), Counter()
+        for e, p in self.pairs:
+            predicted[p] += 1
+            hit[p] += e.intent == p
+        return {i: hit[i] / predicted[i] for i in sorted(predicted)}
+
+    def f1(self) -> Dict[str, float]:
+        r, p = self.recall(), self.precision()
+        return {
+            i: (2 * p.get(i, 0) * r[i] / (p.get(i, 0) + r[i]) if p.get(i, 0) + r[i] else 0.0)
+            for i in r
+        }
+
+    @property
+    def macro_f1(self) -> float:
+        f = self.f1()
+        return sum(f.values()) / max(len(f), 1)
+
+    def errors(self) -> List[Tuple[str, str, str]]:
+        """(text, expected, predicted) for every wrong prediction."""
+        return [(e.text, e.intent, p) for e, p in self.pairs if e.intent != p]
+
+    def confusions(self) -> Dict[Tuple[str, str], int]:
+        c: Dict[Tuple[str, str], int] = defaultdict(int)
+        for _, expected, predicted in self.errors():
+            c[(expected, predicted)] += 1
+        return dict(c)
+
+
+def load_examples(path: str) -> List[Example]:
+    """Read a Rasa NLU file (YAML) into labelled examples."""
+    examples = []
+    for m in load_data(path).intent_examples:
+        locations = [e["value"] for e in m.get("entities") or [] if e.get("entity") == "location"]
+        examples.append(Example(m.get("text"), m.get_full_intent(), locations[0] if locations else None))
+    return examples
+
+
+def full_intent(parse: dict) -> str:
+    """The contract's name for a parse result: `faq/<topic>` for the retrieval intent."""
+    name = (parse.get("intent") or {}).get("name") or "nlu_fallback"
+    if name == "faq":
+        selector = (parse.get("response_selector") or {}).get("faq") or {}
+        key = (selector.get("response") or {}).get("intent_response_key")
+        return key or name
+    return name
+
+
+class Parser:
+    """Parses messages with a trained model archive, in-process (no server)."""
+
+    def __init__(self, model_path: str) -> None:
+        from rasa.core.agent import Agent
+
+        self._loop = asyncio.new_event_loop()
+        self.agent = Agent.load(model_path)
+
+    def parse(self, text: str) -> dict:
+        return self._loop.run_until_complete(self.agent.parse_message(text))
+
+    def evaluate(self, examples: Iterable[Example]) -> Report:
+        return Report([(e, full_intent(self.parse(e.text))) for e in examples])

@@ -1,0 +1,507 @@
+"""Masking of personal data in what users write, before it is stored or logged.
+
+People write to this assistant to confess a crime, describe abuse or say they are in danger. They
+must stay anonymous, so a user's message is masked before it reaches a log, a tracker store or an
+evaluation file: `mask(text)` replaces personal data with a placeholder naming its kind,
+
+    "ring mig på 070-123 45 67"  →  "ring mig på [telefon]"
+
+Kinds and placeholders: `[personnummer]`, `[telefon]`, `[e-post]`, `[adress]`, `[ip]`.
+`find(text)` returns the spans with their kind (used by the evaluation and the tests).
+
+What is masked
+- personnummer and samordningsnummer: YYYYMMDD-XXXX, YYMMDD-XXXX, YYMMDD+XXXX (100 years or older),
+  YYMMDDXXXX, YYYYMMDDXXXX. Written with the dash (or +), a 10/12-digit number is always masked, even
+  with a wrong check digit: a user who mistypes their number is still identifiable. Written without
+  a separator it is masked only when the date is plausible and the Luhn check digit is right, so
+  that order numbers and amounts stay; with a space ("850709 1234") when the date is plausible.
+- phone numbers: Swedish mobile and landline numbers in the usual writings (070-123 45 67,
+  0701234567, +46 70 123 45 67, 0046 70…, 08-123 456 78, 031-12 34 56, (08) 12 34 56) and foreign
+  numbers written with + or 00. Public support numbers in `allowlist.yml` stay.
+- e-mail addresses, also "namn(at)domän.se"; public service addresses in `allowlist.yml` stay.
+- street addresses with a house number: "Storgatan 12", "Drottninggatan 5B", "Kungsvägen 14 C",
+  "Vägen 3 lgh 1102", "Per Albin Hanssons väg 41", typed with or without å/ä/ö. The span takes in
+  the entrance letter, apartment ("lgh 1102"), floor ("3 tr") and a postcode that follows
+  ("Storgatan 12, 411 38"); the town after it stays, because the assistant needs the place to
+  refer the user to local help.
+- IPv4 and IPv6 addresses.
+
+What is deliberately not masked: years, ages, amounts, times, dates, law references ("6 kap. 11 §",
+"SFS 1998:408"), the public support numbers, street names without a house number, and postcodes
+on their own (a postcode covers a whole neighbourhood; it is masked only as part of an address).
+Not covered at all: names of people, bank and card numbers, registration plates, local phone
+numbers written without their area code.
+
+`mask` is a pure function: no I/O after import (the allowlist is read once), regular expressions
+compiled once, linear in the length of the text, and it never raises on a `str`. It is idempotent:
+`mask(mask(x)) == mask(x)`.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime
+import ipaddress
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import FrozenSet, Iterator, List, NamedTuple, Optional, Tuple
+
+import yaml
+
+PERSONNUMMER = "personnummer"
+TELEFON = "telefon"
+EPOST = "e-post"
+ADRESS = "adress"
+IP = "ip"
+KINDS = (PERSONNUMMER, TELEFON, EPOST, ADRESS, IP)
+# When candidate spans overlap, they are masked as one, named by the kind earlier in this tuple:
+# an e-mail address can hold a phone number, and a personnummer of someone born in 2005 begins
+# like an area code.
+PRIORITY = (EPOST, PERSONNUMMER, IP, TELEFON, ADRESS)
+_RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
+
+ALLOWLIST_PATH = Path(__file__).resolve().with_name("allowlist.yml")
+
+
+def placeholder(kind: str) -> str:
+    return f"[{kind}]"
+
+
+class Span(NamedTuple):
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Allowlist:
+    phones: FrozenSet[str]  # digits only, national form ("020505050", "11414")
+    emails: FrozenSet[str]  # lower case
+
+
+def _digits(s: str) -> str:
+    return "".join(c for c in s if "0" <= c <= "9")
+
+
+def load_allowlist(path: Path = ALLOWLIST_PATH) -> Allowlist:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    phones = frozenset(_digits(str(e["number"])) for e in raw.get("phone") or [])
+    emails = frozenset(str(e["address"]).strip().lower() for e in raw.get("email") or [])
+    return Allowlist(phones, emails)
+
+
+ALLOWLIST = load_allowlist()
+
+# ---------------------------------------------------------------------------------------------
+# Shared pieces
+_SP = "[ \u00a0\u202f]"  # space, no-break space, narrow no-break space
+_DASH = "[-\u2010\u2011\u2012\u2013\u2014\u2212]"  # hyphen, en/em dash, minus: phones autocorrect
+# Cheap gate: every kind needs a digit, an @, a colon (IPv6) or a written-out "at".
+_GATE = re.compile(r"[0-9@:]|[(\[]\s*at\s*[)\]]", re.I)
+
+# ---------------------------------------------------------------------------------------------
+# Personnummer / samordningsnummer
+_PNR = re.compile(
+    rf"(?<![0-9])(?P<date>[0-9]{{6}}|[0-9]{{8}})"
+    rf"(?:{_SP}?(?P<sep>{_DASH}|\+){_SP}?|(?P<space>{_SP}))?"
+    rf"(?P<serial>[0-9]{{4}})(?![0-9])"
+)
+
+
+def _luhn_ok(ten: str) -> bool:
+    total = 0
+    for i, c in enumerate(ten):
+        d = int(c) * (2 - i % 2)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _date_ok(date: str) -> bool:
+    """YYMMDD or YYYYMMDD; day may be +60 (samordningsnummer)."""
+    if len(date) == 8:
+        year = int(date[:4])
+        if not 1870 <= year <= datetime.date.today().year:
+            return False
+    else:
+        year = 2000 + int(date[:2])  # century unknown: a leap year whenever YY % 4 == 0
+    month, day = int(date[-4:-2]), int(date[-2:])
+    if day > 60:
+        day -= 60
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _looks_like_mobile(digits: str) -> bool:
+    return len(digits) == 10 and digits[:2] == "07"
+
+
+def _personnummer(text: str) -> Iterator[Span]:
+    for m in _PNR.finditer(text):
+        date, serial = m.group("date"), m.group("serial")
+        if m.group("sep"):
+            ok = True  # the written pattern is enough: recall first
+        elif m.group("space"):
+            ok = _date_ok(date)
+        else:
+            ok = (_date_ok(date) and _luhn_ok(date[-6:] + serial)
+                  and not _looks_like_mobile(date + serial))
+        if ok:
+            yield Span(m.start(), m.end(), PERSONNUMMER, m.group())
+
+
+# ---------------------------------------------------------------------------------------------
+# Phone numbers
+# A run of digit groups joined by single separators; which part of the run is a number is decided
+# in Python (_phone_spans), which can also split "15 0701234567" or two numbers in a row.
+_PHONE_RUN = re.compile(
+    rf"(?<![0-9_+])(?<![0-9][.:,])"
+    rf"(?P<plus>\+{_SP}?)?"
+    rf"\(?[0-9]+\)?"
+    rf"(?:(?:{_SP}?{_DASH}{_SP}?|{_SP}{{1,2}}|(?=\()|(?<=\)))\(?[0-9]+\)?){{0,13}}"
+    rf"(?![0-9])"
+)
+_GROUP = re.compile(r"[0-9]+")
+_MAX_DIGITS = 17  # "00" and the 15 digits of the longest international number
+
+
+def _national(d: str) -> Optional[str]:
+    """A Swedish number in national form (leading 0), or None."""
+    if d[:1] != "0" or d[1:2] in ("", "0"):
+        return None
+    if d[:2] == "07":
+        return d if len(d) == 10 else None
+    return d if 8 <= len(d) <= 10 else None
+
+
+def _international(d: str) -> Optional[str]:
+    """Digits after + or 00."""
+    if d[:2] == "46":
+        rest = d[2:]
+        if rest[:1] == "0":  # "+46 (0)70…" and "+46 070…"
+            rest = rest[1:]
+        return _national("0" + rest)
+    # country code and subscriber number: 9 digits or more (+47 912 34 567); fewer after "00" is
+    # more likely an order number ("0012345678")
+    if d[:1] in ("", "0") or not 9 <= len(d) <= 15:
+        return None
+    return "+" + d
+
+
+def _not_a_phone(groups: List[str], seps: List[str]) -> bool:
+    """Dates (01-02-2023) and opening hours (0800-1700) that have a phone's digit count."""
+    lens = [len(g) for g in groups]
+    if len(lens) == 3 and lens[0] <= 2 and lens[1] <= 2 and lens[2] == 4 and groups[2][:2] in ("19", "20"):
+        return True
+    if len(groups) == 2 and len(groups[0]) == len(groups[1]) == 4 and seps[1].strip() \
+            and all(int(g[:2]) <= 24 and int(g[2:]) < 60 for g in groups):
+        return True
+    return False
+
+
+def _classify_phone(groups: List[str], seps: List[str], plus: bool) -> Optional[str]:
+    if _not_a_phone(groups, seps):
+        return None
+    d = "".join(groups)
+    if plus:
+        return _international(d)
+    if d[:2] == "00":
+        return _international(d[2:])
+    if d[:1] == "0":
+        return _national(d)
+    if len(d) == 11 and d[:3] == "467":  # 46701234567, the + forgotten
+        return _national("0" + d[2:])
+    return None
+
+
+def _can_start(head: str) -> bool:
+    """Can a number without + begin with these (first three) digits? Saves work on "0 0 0 0"."""
+    if head[:2] == "00":
+        return head[2:3] not in ("", "0")
+    if head[:1] == "0":
+        return head[1:2] not in ("", "0")
+    return head == "467"
+
+
+def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
+    for run in _PHONE_RUN.finditer(text):
+        base = run.start()
+        ms = list(_GROUP.finditer(run.group()))
+        if not ms:
+            continue
+        groups = [m.group() for m in ms]
+        # separator text before each group (the first: whatever precedes it in the run)
+        seps = [run.group()[: ms[0].start()]] + [
+            run.group()[ms[k - 1].end(): ms[k].start()] for k in range(1, len(ms))
+        ]
+        has_plus = run.group("plus") is not None
+        n, i = len(groups), 0
+        while i < n:
+            j_max, total = i, 0  # the groups from i on that fit in the longest number
+            while j_max < n and total + len(groups[j_max]) <= _MAX_DIGITS:
+                total += len(groups[j_max])
+                j_max += 1
+            found = None
+            for plus in ((True, False) if (i == 0 and has_plus) else (False,)):
+                if plus or _can_start("".join(groups[i:i + 3])[:3]):
+                    found = next(
+                        ((j, number, plus) for j in range(j_max, i, -1)
+                         if (number := _classify_phone(groups[i:j], seps[i:j], plus))),
+                        None,
+                    )
+                if found:
+                    break
+            if not found:
+                i += 1
+                continue
+            j, number, plus = found
+            start = base + (0 if plus else ms[i].start())
+            end = base + ms[j - 1].end()
+            if not plus and start > 0 and text[start - 1] == "(":
+                start -= 1
+            if end < len(text) and text[end] == ")" and "(" in text[start:end]:
+                end += 1
+            if _digits(number) not in allow.phones:
+                yield Span(start, end, TELEFON, text[start:end])
+            i = j
+
+
+# ---------------------------------------------------------------------------------------------
+# E-mail
+_AT = r"(?:\s?@\s?|\s?[(\[]\s?at\s?[)\]]\s?)"
+_DOT = r"(?:\.|\s?[(\[]\s?(?:dot|punkt)\s?[)\]]\s?)"
+_EMAIL = re.compile(
+    rf"(?<![\w.%+\-])[\w.%+\-]{{1,64}}{_AT}[\w\-]{{1,63}}(?:{_DOT}[\w\-]{{1,63}}){{0,8}}"
+    rf"{_DOT}[^\W\d_]{{2,24}}(?!\w)",
+    re.I,
+)
+
+
+def _emails(text: str, allow: Allowlist) -> Iterator[Span]:
+    for m in _EMAIL.finditer(text):
+        if m.group().lower() in allow.emails:
+            continue
+        yield Span(m.start(), m.end(), EPOST, m.group())
+
+
+# ---------------------------------------------------------------------------------------------
+# IP addresses
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])"
+_IPV4 = re.compile(rf"(?<![0-9.])(?:{_OCTET}\.){{3}}{_OCTET}(?![0-9]|\.[0-9])")
+_IPV6_CAND = re.compile(r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,8}(?:\.[0-9]{1,3}){0,3}")
+_HEXWORD = re.compile(r"[0-9A-Za-z_]")
+
+
+def _ips(text: str) -> Iterator[Span]:
+    for m in _IPV4.finditer(text):
+        yield Span(m.start(), m.end(), IP, m.group())
+    if ":" not in text:
+        return
+    for m in _IPV6_CAND.finditer(text):
+        s, e = m.start(), m.end()
+        before = text[s - 1] if s > 0 and text[s] != ":" else ""
+        if _HEXWORD.match(before) or (e < len(text) and _HEXWORD.match(text[e])):
+            continue  # part of a longer word
+        # "ip:2001:db8::1": the colon after "ip" belongs to the text, not to the address
+        for start in (s, s + 1) if text[s] == ":" else (s,):
+            cand = text[start:e]
+            try:
+                addr = ipaddress.IPv6Address(cand)
+            except ValueError:
+                continue
+            # three filled groups or an embedded IPv4: "10::30" is a mistyped time, not an address
+            if sum(1 for g in cand.split(":") if g) >= 3 or addr.ipv4_mapped or "." in cand:
+                yield Span(start, e, IP, cand)
+            break
+
+
+# ---------------------------------------------------------------------------------------------
+# Street addresses
+# Street-name endings. "Strong" ones are street names with any first part ("Ågatan"); "weak" ones
+# are also ordinary words or short names and need at least three letters before them.
+_STRONG = (
+    "gatan", "vägen", "vagen", "gränd", "gränden", "granden", "torget", "allén", "backen",
+    "stigen", "platsen", "leden", "kajen", "stråket", "straket", "esplanaden", "promenaden",
+    "slingan",
+)
+_WEAK = (
+    "gata", "väg", "vag", "torg", "plan", "stig", "backe", "kaj", "allé", "alle", "allen",
+    "grand", "gången", "gangen", "ringen", "kroken", "bryggan", "hagen", "gärdet", "gardet",
+    "udden", "vallen", "lunden", "parken",
+)
+_SUFFIXES = tuple(sorted(_STRONG + _WEAK, key=len, reverse=True))
+# A street word on its own, with a house number: "Vägen 3 lgh 1102", "Torget 4".
+_DEFINITE = frozenset((
+    "gatan", "vägen", "vagen", "gränden", "granden", "torget", "allén", "allen", "backen",
+    "stigen", "platsen", "leden", "kajen", "stråket", "straket", "esplanaden", "promenaden",
+))
+# Words after a genitive: "Sergels torg 12", "Per Albin Hanssons väg 41", "Karl Johans gata 3".
+_SEPARATE = frozenset((
+    "väg", "vag", "vägen", "vagen", "gata", "gatan", "torg", "torget", "gränd", "grand", "allé",
+    "alle", "backe", "stig", "kaj", "park", "plats", "plan", "gång", "gang", "strand",
+))
+# Words that come first in a street name: "Stora Nygatan", "Norra vägen", "S:t Eriksgatan".
+_PREFIX_WORDS = frozenset((
+    "stora", "lilla", "norra", "södra", "sodra", "östra", "ostra", "västra", "vastra", "gamla",
+    "nya", "övre", "ovre", "nedre", "yttre", "inre", "sankt", "s:t", "st", "st.", "mäster",
+    "master", "drottning", "kung", "prins",
+))
+# Compounds ending like a street that are ordinary words.
+_NOT_STREETS = frozenset((
+    "motorvägen", "motorvagen", "halvvägen", "halvvagen", "cykelvägen", "cykelvagen",
+    "flygplan", "detaljplan", "handlingsplan", "ingången", "ingangen", "utgången", "utgangen",
+    "genomgången", "genomgangen", "nedgången", "nedgangen", "uppgången", "uppgangen",
+    "arbetsplatsen", "parkeringsplatsen", "brottsplatsen", "skidbacken", "nöjesparken",
+    "nojesparken", "stadsparken",
+))
+# Genitive-looking words that are not names.
+_NOT_GENITIVES = frozenset((
+    "hans", "hennes", "dess", "deras", "vars", "ens", "oss", "ers", "mins", "tills", "annars",
+    "alls", "stans", "hus", "kurs", "buss", "pris", "glas", "plus", "puls", "bris", "ingens",
+    "nagons", "någons", "varandras", "husets", "inomhus", "utomhus", "utomlands", "mans",
+))
+# Capitalised words that begin a sentence or are pronouns, never part of a street name.
+_NOT_NAME_WORDS = frozenset((
+    "jag", "hej", "vi", "han", "hon", "de", "det", "den", "i", "på", "pa", "bor", "min", "mitt",
+    "vid", "till", "från", "fran", "och", "men", "ja", "nej", "hos", "om", "adress", "adressen",
+))
+
+_ADDR = re.compile(
+    rf"(?<![\w:])(?P<word>[^\W\d_]{{2,40}})"
+    rf"(?:{_SP}{{0,2}}(?i:nr\.?|nummer){_SP}?|{_SP}{{0,2}})"
+    rf"(?P<num>[0-9]{{1,3}})(?![0-9])"
+    rf"(?P<tail>"
+    rf"(?:[A-Za-z](?!\w)|{_SP}[A-H](?!\w)|{_SP}[a-h](?!\w))?"  # 5B, 14 C
+    rf"(?:{_DASH}[0-9]{{1,3}}(?![0-9])[A-Za-z]?(?!\w))?"  # 12-14
+    rf"(?:,?{_SP}*(?i:"
+    rf"(?:lgh|lägenhet|lagenhet|lägenhetsnummer|lagenhetsnummer|lägenhetsnr|lagenhetsnr)\.?"
+    rf"{_SP}*(?:nr\.?{_SP}*)?[0-9]{{1,4}}(?![0-9])"
+    rf"|(?:vån|van|våning|vaning)\.?{_SP}*[0-9]{{1,2}}(?![0-9])"
+    rf"|[0-9]{{1,2}}{_SP}?(?:tr|trappor|trappa)(?!\w)\.?"
+    rf")){{0,2}}"
+    rf"(?:,?{_SP}*[1-9][0-9]{{2}}{_SP}?[0-9]{{2}}(?![0-9])(?!{_SP}?[0-9]))?"  # postcode
+    rf")"
+)
+_APARTMENT = re.compile(r"l[aä]genhet|lgh", re.I)
+_AFTER_NUMBER = re.compile(
+    rf"{_SP}*(?:[.:][0-9]|(?:gånger|ganger|gång|ggr|år|kr|kronor|sek|timmar|timme|tim|minuter"
+    r"|dagar|dag|veckor|vecka|månader|manader|st|stycken|procent|%|km|meter|mil|kg|cm|mm|euro"
+    r"|dollar|§|kap)(?!\w))",
+    re.I,
+)
+_PREV_WORD = re.compile(r"([^\W\d_][\w:.']*)[ \u00a0]$")
+
+
+def _prev_word(text: str, pos: int) -> Optional[Tuple[str, int]]:
+    m = _PREV_WORD.search(text, max(0, pos - 41), pos)
+    return (m.group(1), m.start(1)) if m else None
+
+
+def _street_start(text: str, start: int, word: str, has_apartment: bool) -> Optional[int]:
+    """Where the street name begins, or None if `word` + number is not an address."""
+    low = word.lower()
+    suffix = next((s for s in _SUFFIXES if low.endswith(s)), None)
+    first = len(word) - len(suffix) if suffix else 0
+    prev = _prev_word(text, start)
+
+    def extend(pos: int) -> int:
+        # take in "Stora", "Norra", "S:t" … before the street word
+        for _ in range(2):
+            p = _prev_word(text, pos)
+            if not p or p[0].lower() not in _PREFIX_WORDS:
+                break
+            pos = p[1]
+        return pos
+
+    if suffix and first > 0:  # compound: Storgatan, Odenplan
+        if low in _NOT_STREETS or first < (1 if suffix in _STRONG else 3):
+            return None
+        if suffix == "allen" and low[first - 1] in "hf":  # hallen, fallen
+            return None
+        return extend(start)
+    if prev and low in _SEPARATE | _DEFINITE:
+        pw = prev[0]
+        pl = pw.lower()
+        if pl in _PREFIX_WORDS:  # Stora torget, Norra vagen
+            return extend(prev[1])
+        genitive = len(pw) >= 3 and pl.endswith("s") and pl not in _NOT_GENITIVES
+        if genitive and (pw[0].isupper() or (len(pw) >= 5 and low not in ("plan", "plats", "gång", "gang"))):
+            pos = prev[1]
+            for _ in range(2):  # Per Albin Hanssons väg
+                p = _prev_word(text, pos)
+                if not p or not p[0][0].isupper() or p[0].lower() in _NOT_NAME_WORDS:
+                    break
+                pos = p[1]
+            return pos
+    if low in _DEFINITE and (word[0].isupper() or has_apartment):  # Vägen 3 lgh 1102
+        return start
+    return None
+
+
+def _addresses(text: str) -> Iterator[Span]:
+    for m in _ADDR.finditer(text):
+        tail = m.group("tail")
+        if not tail.strip() and _AFTER_NUMBER.match(text, m.end("num")):
+            continue  # "3 gånger", "10.30", "12 kr"
+        start = _street_start(text, m.start("word"), m.group("word"), bool(_APARTMENT.search(tail)))
+        if start is not None:
+            end = m.end()
+            while end > start and text[end - 1] in " ,.\u00a0\u202f":
+                end -= 1
+            yield Span(start, end, ADRESS, text[start:end])
+
+
+# ---------------------------------------------------------------------------------------------
+def find(text: str, allowlist: Allowlist = ALLOWLIST) -> List[Span]:
+    """Personal data in `text`: non-overlapping spans, in order, each with its kind.
+
+    Where candidates of different kinds overlap, their union becomes one span of the kind that
+    comes first in PRIORITY, so no part of anything a detector found is left visible.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"find() takes a str, not {type(text).__name__}")
+    if not _GATE.search(text):
+        return []
+    candidates = [
+        *_emails(text, allowlist), *_personnummer(text), *_ips(text),
+        *_phone_spans(text, allowlist), *_addresses(text),
+    ]
+    candidates.sort(key=lambda c: (c.start, _RANK[c.kind]))
+    spans: List[Span] = []
+    for c in candidates:
+        if spans and c.start < spans[-1].end:
+            last = spans[-1]
+            end = max(last.end, c.end)
+            kind = min(last.kind, c.kind, key=_RANK.__getitem__)
+            spans[-1] = Span(last.start, end, kind, text[last.start:end])
+        else:
+            spans.append(c)
+    return spans
+
+
+def _mask_once(text: str, allowlist: Allowlist) -> str:
+    spans = find(text, allowlist)
+    if not spans:
+        return text
+    out, pos = [], 0
+    for s in spans:
+        out.append(text[pos:s.start])
+        out.append(placeholder(s.kind))
+        pos = s.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def mask(text: str, allowlist: Allowlist = ALLOWLIST) -> str:
+    """`text` with personal data replaced by "[personnummer]", "[telefon]", "[e-post]", "[adress]", "[ip]".
+
+    Runs until nothing more is found, so that the result is stable even where a placeholder
+    changes what is around a number. Spans never include a placeholder's brackets, so every pass
+    shortens the unmasked text and the loop ends (in practice after one pass, or two).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"mask() takes a str, not {type(text).__name__}")
+    while True:
+        masked = _mask_once(text, allowlist)
+        if masked == text:
+            return masked
+        text = masked

@@ -1,0 +1,160 @@
+"""Choose the support services for a place or a situation and write the replies, in Swedish.
+
+Plain functions returning `Reply` objects (text and buttons); the action server only sends them.
+Wording comes from `content/messages.yml`, services from the registry (`bot.resources`), topic
+labels for "Menade du …?" from `content/topics.yml`. Routing for a place, per kind of service:
+1. services that serve the place (its municipality, or its whole county);
+2. otherwise services elsewhere in the same county, said honestly: access may need an agreement;
+3. otherwise no local service: the municipality's social services and the national options.
+"""
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import yaml
+
+from bot import resources
+from bot.places import Place
+from bot.situation import SELLING_SIDE
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One chat message: text and optional buttons ({"title", "payload"})."""
+
+    text: str
+    buttons: Tuple[Dict[str, str], ...] = ()
+
+
+@lru_cache(maxsize=1)
+def messages() -> dict:
+    return yaml.safe_load((CONTENT / "messages.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def topics() -> Dict[str, str]:
+    return yaml.safe_load((CONTENT / "topics.yml").read_text(encoding="utf-8"))
+
+
+def _fmt(template: str, **fill: str) -> str:
+    """Fill a template and fold its YAML line breaks into single spaces."""
+    return " ".join(str(template).format(**fill).split())
+
+
+def _text(key: str, **fill: str) -> str:
+    return _fmt(messages()[key], **fill)
+
+
+def _join(items: Sequence[str], last: str = "och") -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def _places_of(prefix: str) -> str:
+    """"Stockholm, …, Östersund (hela Jämtlands län) och …" for the services named `prefix` …."""
+    found = [r for r in resources.load().resources if r.name.startswith(prefix) and r.location]
+    return _join([r.location + "".join(f" (hela {c})" for c in r.counties) for r in found])
+
+
+def _with_home(r: resources.Resource) -> str:
+    return r.name if r.location in r.name else f"{r.name} i {r.location}"
+
+
+def _contacts(listed: Sequence[resources.Resource]) -> List[str]:
+    lines = [_text("phone_and_email" if r.email else "phone_only", name=r.name, phone=r.phone, email=r.email)
+             for r in listed if r.phone]
+    unknown = [f"«{r.name}»" for r in listed if not (r.phone or r.email or r.web)]
+    if unknown:
+        lines.append(_text("no_contact", names=_join(unknown, "eller")))
+    return lines
+
+
+def local(place: Place, kind: str) -> Tuple[str, bool]:
+    """Where to turn in or near `place` for `kind` ("kast" or "victim_support"); found anything?"""
+    fill = dict(place=place.name, county=place.county,
+                municipality=place.name if place.kind == "kommun" else "din kommun")
+    serving, in_county = resources.load().near(place, kind)
+    if serving:
+        listed, lines = serving, []
+        for r in serving:
+            key = ("here" if r.location == place.name else
+                   "serving_county" if place.kind == "län" else "serving")
+            lines.append(_text(key, name=r.name, home=r.location, **fill))
+    elif in_county:
+        listed = in_county
+        key = "in_county" if place.kind == "kommun" else "in_county_of_county"
+        lines = [_text(key, names=_join([_with_home(r) for r in in_county]), **fill)]
+    else:
+        return _fmt(messages()["none"][kind], **fill), False
+    notes = list(dict.fromkeys(r.note for r in listed if r.note))
+    return " ".join(lines + _contacts(listed) + notes), True
+
+
+def _kast_buttons() -> Tuple[Dict[str, str], ...]:
+    return tuple(dict(b) for b in messages()["kast_buttons"])
+
+
+def ask_location() -> List[Reply]:
+    return [Reply(_text("ask_location"))]
+
+
+def not_recognised() -> List[Reply]:
+    return [Reply(_text("not_recognised"))]
+
+
+def national_kast() -> List[Reply]:
+    """KAST for someone who did not say where they live, or lives where there is none."""
+    return [Reply(_text("national_kast", kast_places=_places_of("KAST")), _kast_buttons())]
+
+
+def for_place(place: Place, situation: Optional[str] = None) -> List[Reply]:
+    """KAST for `place`; Mika/Evonhuset instead when the user is on the selling side (`situation`)."""
+    if situation in SELLING_SIDE:
+        return [Reply(local(place, "victim_support")[0])]
+    text, found = local(place, "kast")
+    if not found:
+        return [Reply(text)] + national_kast()
+    return [Reply(text), Reply(_text("about_kast"), _kast_buttons())]
+
+
+def support(situation: str, place: Optional[Place] = None) -> List[Reply]:
+    """The answer for one of the four situations, with local services when the place is known."""
+    text = _fmt(messages()["situations"][situation], mika_places=_places_of("Mika"))
+    if place is None:
+        return [Reply(text), Reply(_text("ask_place_for_support"))]
+    kind = "victim_support" if situation in SELLING_SIDE else "kast"
+    return [Reply(text), Reply(local(place, kind)[0])]
+
+
+def clarify_situation() -> List[Reply]:
+    buttons = tuple(dict(b) for b in messages()["clarify_buttons"])
+    return [Reply(_text("clarify"), buttons)]
+
+
+def report(child: bool = False, acute: bool = False, at_work: bool = False) -> List[Reply]:
+    """How to tip the police: 114 14 and 112 always; ECPAT for a child; the agency's line at work."""
+    parts = messages()["report"]
+    keys = ["acute" if acute else "base"] + ["child"] * child + ["professional"] * at_work
+    return [Reply(" ".join(_fmt(parts[k]) for k in keys))]
+
+
+def handoff() -> List[Reply]:
+    return [Reply(_text("handoff"))]
+
+
+def label(intent: str) -> str:
+    """Swedish label of an intent ("faq/law" → "Vad säger sexköpslagen?")."""
+    return topics().get(intent) or topics().get(intent.split("/")[0]) or intent
+
+
+def affirmation(intents: Sequence[str]) -> List[Reply]:
+    """ "Menade du: «…»?" with one button per candidate intent and "Nej, något annat"."""
+    buttons = [{"title": label(i), "payload": f"/{i}"} for i in intents]
+    buttons.append({"title": messages()["affirmation_deny"], "payload": "/out_of_scope"})
+    if not intents:
+        return [Reply(_text("affirmation_none"), tuple(buttons))]
+    text = _text("affirmation", label=label(intents[0])).replace("?»?", "?»")  # label is a question
+    return [Reply(text, tuple(buttons))]

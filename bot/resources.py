@@ -1,0 +1,210 @@
+"""The support-service registry: load `content/resources.yml`, validate it, query it by kind and place.
+
+Validation has two steps, both reported as one list of messages that name the entry and the field
+(in Swedish, with English in brackets): the JSON schema `content/schema/resources.schema.json`,
+then checks a schema cannot make (unique ids, place names known to the gazetteer, real dates).
+
+    registry = load()
+    registry.get("kvinnofridslinjen").phone            -> "020-50 50 50"
+    registry.near(places.find_place("Solna"), "kast")  -> Nearby(serving=[], in_county=[KAST Stockholm])
+"""
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+import yaml
+from jsonschema import Draft7Validator
+
+from bot import places
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+REGISTRY_FILE = CONTENT / "resources.yml"
+SCHEMA_FILE = CONTENT / "schema" / "resources.schema.json"
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """SafeLoader that keeps 2026-11-27 as text: the schema checks it, a bad date gets a clear message."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class RegistryError(ValueError):
+    """The registry file is invalid; `.errors` lists every problem found."""
+
+    def __init__(self, path: Path, errors: List[str]):
+        self.errors = errors
+        super().__init__(f"{path.name}: {len(errors)} fel (errors):\n- " + "\n- ".join(errors))
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One support service, as written in resources.yml (contact fields flattened)."""
+
+    id: str
+    name: str
+    kinds: Tuple[str, ...]
+    for_whom: str
+    source: str
+    verified: str
+    provider: str = ""
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    chat: str = ""
+    hours: str = ""
+    national: bool = False
+    municipalities: Tuple[str, ...] = ()
+    counties: Tuple[str, ...] = ()
+    location: str = ""  # municipality where it is
+    county: str = ""  # county of `location`
+    free: Optional[bool] = None
+    anonymous: Optional[bool] = None
+    age: str = ""
+    note: str = ""
+
+    @classmethod
+    def from_entry(cls, e: Dict[str, Any]) -> "Resource":
+        contact, area = e.get("contact") or {}, e["area"]
+        location = places.get(e.get("location", ""))
+        return cls(
+            id=e["id"], name=e["name"], kinds=tuple(e["kinds"]), for_whom=e["for"],
+            source=e["source"], verified=e["verified"], provider=e.get("provider", ""),
+            national=area.get("national", False),
+            municipalities=tuple(area.get("municipalities", ())), counties=tuple(area.get("counties", ())),
+            location=e.get("location", ""), county=location.county if location else "",
+            free=e.get("free"), anonymous=e.get("anonymous"), age=e.get("age", ""), note=e.get("note", ""),
+            **{k: str(contact.get(k, "")) for k in ("phone", "email", "web", "chat", "hours")},
+        )
+
+    def serves(self, place: places.Place) -> bool:
+        """True if the registry says this service takes people from `place`."""
+        if self.national:
+            return True
+        if place.kind == "län":
+            return place.name in self.counties
+        return place.name in self.municipalities or place.county in self.counties
+
+
+class Nearby(NamedTuple):
+    serving: List[Resource]  # take people from the place
+    in_county: List[Resource]  # elsewhere in the same county; access may depend on agreements
+
+
+class Registry:
+    """The validated services, in file order."""
+
+    def __init__(self, resources: Sequence[Resource]):
+        self.resources = list(resources)
+        self._by_id = {r.id: r for r in self.resources}
+
+    def get(self, resource_id: str) -> Resource:
+        return self._by_id[resource_id]
+
+    def of_kind(self, kind: str) -> List[Resource]:
+        return [r for r in self.resources if kind in r.kinds]
+
+    def near(self, place: places.Place, kind: str) -> Nearby:
+        """Local (non-national) services of `kind` for `place`: those serving it, else those in its county."""
+        local = [r for r in self.of_kind(kind) if not r.national]
+        serving = [r for r in local if r.serves(place)]
+        in_county = [] if serving else [r for r in local if r.county == place.county]
+        return Nearby(serving, in_county)
+
+
+def validate(data: Any) -> List[str]:
+    """Every problem in the parsed registry, as messages naming entry and field; [] if valid."""
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    errors = [_explain(err, data) for err in Draft7Validator(schema).iter_errors(data)]
+    if errors:
+        return sorted(errors)
+    seen = set()
+    for n, entry in enumerate(data["resources"], 1):
+        where = _where(data, ["resources", n - 1])
+        if entry["id"] in seen:
+            errors.append(f"{where}, fält 'id': '{entry['id']}' finns redan (duplicate id)")
+        seen.add(entry["id"])
+        names = [("area.municipalities", m, "kommun") for m in entry["area"].get("municipalities", ())]
+        names += [("area.counties", c, "län") for c in entry["area"].get("counties", ())]
+        if "location" in entry:
+            names.append(("location", entry["location"], "kommun"))
+        for field, name, kind in names:
+            place = places.get(name)
+            if not place or place.kind != kind:
+                errors.append(f"{where}, fält '{field}': '{name}' är inget {kind}namn i kommuner.tsv "
+                              f"(not a known {'municipality' if kind == 'kommun' else 'county'})")
+        if entry["area"].get("national") and len(entry["area"]) > 1:
+            errors.append(f"{where}, fält 'area': national: true kan inte kombineras med kommuner/län "
+                          "(national cannot be combined with municipalities/counties)")
+        try:
+            if dt.date.fromisoformat(entry["verified"]) > dt.date.today():
+                errors.append(f"{where}, fält 'verified': datumet ligger i framtiden (date is in the future)")
+        except ValueError:
+            errors.append(f"{where}, fält 'verified': '{entry['verified']}' är inget giltigt datum (not a valid date)")
+    return errors
+
+
+def parse(text: str, path: Path = REGISTRY_FILE) -> Registry:
+    """Validate YAML text and build the registry; raises RegistryError listing every problem."""
+    try:
+        data = yaml.load(text, Loader=_TextDatesLoader)
+    except yaml.YAMLError as err:
+        raise RegistryError(path, [f"YAML-fel (YAML syntax error): {err}"]) from err
+    errors = validate(data)
+    if errors:
+        raise RegistryError(path, errors)
+    return Registry([Resource.from_entry(e) for e in data["resources"]])
+
+
+@lru_cache(maxsize=1)
+def load(path: Path = REGISTRY_FILE) -> Registry:
+    """The project's registry (read and validated once per process)."""
+    return parse(path.read_text(encoding="utf-8"), path)
+
+
+# ---- error messages ----
+def _where(data: Any, path: Sequence[Any]) -> str:
+    """"post 3 (id: kast_umea)" for a path inside resources[2]; "filen" (the file) otherwise."""
+    if len(path) >= 2 and path[0] == "resources" and isinstance(path[1], int):
+        entry = data["resources"][path[1]]
+        rid = entry.get("id") if isinstance(entry, dict) else None
+        return f"post {path[1] + 1}" + (f" (id: {rid})" if rid else "")
+    return "filen (file)"
+
+
+def _explain(err, data: Any) -> str:
+    path = list(err.absolute_path)
+    field = ".".join(str(p) for p in path[2:]) if path[:1] == ["resources"] else ".".join(map(str, path))
+    v, hint = err.validator, err.schema.get("description", "") if isinstance(err.schema, dict) else ""
+    if v == "required":
+        missing = [f for f in err.validator_value if f not in err.instance]
+        what = f"saknar fältet {', '.join(repr(m) for m in missing)} (missing required field)"
+    elif v == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        what = f"okänt fält {', '.join(repr(x) for x in extra)} – felstavat? (unknown field – a typo?)"
+    elif v in ("enum", "const"):
+        allowed = err.validator_value if v == "enum" else [err.validator_value]
+        what = f"ogiltigt värde {err.instance!r}; tillåtet: {', '.join(map(str, allowed))} (invalid value)"
+    elif v == "type" and err.validator_value == "string":
+        what = 'ska vara text – sätt citattecken runt värdet, t.ex. "112" (must be text: quote it)'
+    elif v == "type":
+        what = f"ska vara {_TYPES.get(err.validator_value, err.validator_value)}, inte {err.instance!r} (wrong type)"
+    elif v in ("minItems", "minLength", "minProperties"):
+        what = "får inte vara tomt (must not be empty)"
+    elif v == "uniqueItems":
+        what = "innehåller dubbletter (duplicates)"
+    elif v == "pattern":
+        what = f"fel format {err.instance!r}" + (f": {hint}" if hint else " (wrong format)")
+    else:
+        what = err.message
+    return f"{_where(data, path)}, fält '{field or '-'}': {what}" if field else f"{_where(data, path)}: {what}"
+
+
+_TYPES = {"array": "en lista [..] (a list)", "object": "ett avsnitt med fält (a mapping)",
+          "boolean": "true eller false", "integer": "ett heltal (an integer)"}

@@ -1,0 +1,139 @@
+"""Settings of the web front, read once from environment variables at start-up.
+
+| variable | default | meaning |
+|---|---|---|
+| `WEB_HOST` | `127.0.0.1` | address to listen on (put a TLS proxy in front; `0.0.0.0` to listen on all) |
+| `WEB_PORT` | `8000` | port to listen on |
+| `WEB_WORKERS` | `1` | sanic worker processes (limits below are per worker) |
+| `RASA_URL` | `http://127.0.0.1:5005` | Rasa server; only its REST channel webhook is called |
+| `WEB_MAX_MESSAGE_CHARS` | `1000` | longest message forwarded; longer ones get a friendly reply |
+| `WEB_MAX_BODY_BYTES` | `32768` | request size limit (larger requests get 413) |
+| `WEB_RATE_CONVERSATION` | `20` | messages per window per conversation |
+| `WEB_RATE_CLIENT` | `120` | messages per window per client address (hashed, never stored) |
+| `WEB_RATE_WINDOW` | `60` | rate-limit window in seconds |
+| `WEB_RASA_CONCURRENCY` | `16` | requests to Rasa at the same time |
+| `WEB_RASA_QUEUE_TIMEOUT` | `5` | seconds a message may wait for a free slot before "busy" |
+| `WEB_RASA_TIMEOUT` | `15` | seconds Rasa may take to answer before "busy" |
+| `WEB_CORS_ORIGINS` | (none) | comma-separated origins allowed to call the API (sites embedding the widget) |
+| `WEB_FRAME_ANCESTORS` | `'none'` | CSP frame-ancestors value (who may put the page in an iframe) |
+| `WEB_EXIT_URL` | `https://www.google.se` | neutral page the quick exit goes to |
+| `WEB_PROXIES_COUNT` | `0` | trusted reverse proxies in front (to read the client address from X-Forwarded-For) |
+| `WEB_RETENTION_DAYS` | `30` | days stored conversations are kept (shown in the privacy notice) |
+| `WEB_LOG_LEVEL` | `INFO` | log level of the web front's own logger |
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Tuple
+from urllib.parse import urlsplit
+
+
+def _int(minimum: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if value < minimum:
+            raise ValueError(f"must be at least {minimum}")
+        return value
+
+    return parse
+
+
+def _float(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise ValueError("must be a positive number")
+    return value
+
+
+def _http_url(raw: str) -> str:
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http(s) URL")
+    return raw.strip().rstrip("/") if parts.path in ("", "/") else raw.strip()
+
+
+def _origins(raw: str) -> Tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+            raise ValueError(f"{origin!r} is not an origin like https://www.example.se")
+    return origins
+
+
+def _text(raw: str) -> str:
+    value = raw.strip()
+    if not value or any(c in value for c in ";\r\n"):
+        raise ValueError("must be a non-empty CSP source list")
+    return value
+
+
+# attribute name -> (environment variable, parser)
+_ENV = {
+    "host": ("WEB_HOST", str.strip),
+    "port": ("WEB_PORT", _int(1)),
+    "workers": ("WEB_WORKERS", _int(1)),
+    "rasa_url": ("RASA_URL", _http_url),
+    "max_message_chars": ("WEB_MAX_MESSAGE_CHARS", _int(1)),
+    "max_body_bytes": ("WEB_MAX_BODY_BYTES", _int(1024)),
+    "rate_conversation": ("WEB_RATE_CONVERSATION", _int(1)),
+    "rate_client": ("WEB_RATE_CLIENT", _int(1)),
+    "rate_window": ("WEB_RATE_WINDOW", _float),
+    "rasa_concurrency": ("WEB_RASA_CONCURRENCY", _int(1)),
+    "rasa_queue_timeout": ("WEB_RASA_QUEUE_TIMEOUT", _float),
+    "rasa_timeout": ("WEB_RASA_TIMEOUT", _float),
+    "cors_origins": ("WEB_CORS_ORIGINS", _origins),
+    "frame_ancestors": ("WEB_FRAME_ANCESTORS", _text),
+    "exit_url": ("WEB_EXIT_URL", _http_url),
+    "proxies_count": ("WEB_PROXIES_COUNT", _int(0)),
+    "retention_days": ("WEB_RETENTION_DAYS", _int(1)),
+    "log_level": ("WEB_LOG_LEVEL", lambda raw: raw.strip().upper()),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of the web front; `Settings.from_env()` reads them from the environment."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    rasa_url: str = "http://127.0.0.1:5005"
+    max_message_chars: int = 1000
+    max_body_bytes: int = 32768
+    rate_conversation: int = 20
+    rate_client: int = 120
+    rate_window: float = 60.0
+    rasa_concurrency: int = 16
+    rasa_queue_timeout: float = 5.0
+    rasa_timeout: float = 15.0
+    cors_origins: Tuple[str, ...] = field(default_factory=tuple)
+    frame_ancestors: str = "'none'"
+    exit_url: str = "https://www.google.se"
+    proxies_count: int = 0
+    retention_days: int = 30
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
+        """Read every variable that is set and non-empty; a bad value stops start-up with its name."""
+        values = {}
+        for attribute, (name, parse) in _ENV.items():
+            raw = env.get(name, "")
+            if raw.strip():
+                try:
+                    values[attribute] = parse(raw)
+                except ValueError as error:
+                    raise SystemExit(f"Bad value for {name}={raw!r}: {error}") from None
+        return cls(**values)
+
+    @property
+    def webhook_url(self) -> str:
+        """Rasa's REST channel endpoint."""
+        return self.rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+
+    @property
+    def client_timeout_ms(self) -> int:
+        """How long the widget waits for an answer: longer than the server's own worst case."""
+        return int((self.rasa_queue_timeout + self.rasa_timeout + 5) * 1000)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Starts the action server (5055), Rasa with the REST channel (5005, bound to 127.0.0.1 only) and
+# the public web chat (8000). Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+SANIC_HOST="${ACTION_HOST:-127.0.0.1}" $PY -m rasa_sdk --actions actions --port "${ACTION_PORT:-5055}" &
+pids+=($!)
+$PY -m bot.rasa_main run --model models/current.tar.gz --interface 127.0.0.1 --port "${RASA_PORT:-5005}" \
+    --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" --credentials credentials.yml &
+pids+=($!)
+$PY -m bot.web &
+pids+=($!)
+echo "Webbchatten: http://127.0.0.1:${WEB_PORT:-8000}/  (Rasa på 127.0.0.1:${RASA_PORT:-5005}, åtgärder på :${ACTION_PORT:-5055})"
+wait -n "${pids[@]}"

@@ -1,0 +1,34 @@
+"""Shared pytest fixtures: project paths, the shared contract and facts, the trained model."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+MODEL = ROOT / "models" / "current.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def contract() -> dict:
+    return yaml.safe_load((SHARED / "contract" / "intents.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def facts_text() -> str:
+    return (SHARED / "facts" / "FACTS.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} saknas: kör `make train` (eller `make test`, som tränar först).")
+    return MODEL
+
+
+@pytest.fixture(scope="session")
+def parser(model_path):
+    """The trained model, loaded once per test run, parsing in-process."""
+    from bot.evaluation import Parser
+
+    return Parser(str(model_path))

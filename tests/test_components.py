@@ -1,0 +1,123 @@
+"""Our Rasa components and the plain modules behind them, without a trained model."""
+import asyncio
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import language, safety
+from bot.nlu.gates import LanguageGate, SafetyGate
+from bot.nlu.tokenizer import SwedishTokenizer
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return SwedishTokenizer(SwedishTokenizer.get_default_config())
+
+
+def _tokens(tokenizer, text):
+    return tokenizer.tokenize(Message({TEXT: text}), TEXT)
+
+
+def test_tokenizer_folds_and_lemmatizes(tokenizer):
+    tokens = _tokens(tokenizer, "Jag köper sex i Göteborg, flickorna!")
+    assert [t.text for t in tokens] == ["jag", "koper", "sex", "i", "goteborg", "flickorna"]
+    assert [t.lemma for t in tokens][1] == "kopa"
+    assert tokens[-1].lemma == "flicka"
+
+
+def test_tokenizer_keeps_offsets_into_the_original_text(tokenizer):
+    text = "bor i Umeå nu"
+    umea = _tokens(tokenizer, text)[2]
+    assert text[umea.start:umea.end] == "Umeå"
+
+
+def test_unaccented_and_accented_give_same_tokens(tokenizer):
+    a = [t.lemma for t in _tokens(tokenizer, "vill sluta köpa sex")]
+    b = [t.lemma for t in _tokens(tokenizer, "vill sluta kopa sex")]
+    assert a == b
+
+
+def test_tokenizer_survives_junk(tokenizer):
+    for text in ["", "   ", "😭😭", "\x00\x01", "<script>", "a" * 10000]:
+        _tokens(tokenizer, text)
+
+
+def _message(text, intent, ranking):
+    m = Message({TEXT: text})
+    m.set(INTENT, {"name": intent, "confidence": ranking[0][1]})
+    m.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking])
+    return m
+
+
+def test_safety_gate_promotes_crisis_phrase():
+    gate = SafetyGate(SafetyGate.get_default_config())
+    m = _message("jag köper sex och vill ta livet av mig", "want_to_stop_buying", [("want_to_stop_buying", 0.9)])
+    gate.process([m])
+    assert m.get(INTENT)["name"] == "crisis"
+    assert m.get(INTENT_RANKING_KEY)[0]["name"] == "crisis"
+
+
+def test_safety_gate_promotes_ranked_safety_intent():
+    gate = SafetyGate({**SafetyGate.get_default_config(), "min_confidence": 0.3})
+    m = _message("något oklart", "faq", [("faq", 0.5), ("child_at_risk", 0.35)])
+    gate.process([m])
+    assert m.get(INTENT)["name"] == "child_at_risk"
+
+
+def test_safety_gate_leaves_ordinary_messages():
+    gate = SafetyGate(SafetyGate.get_default_config())
+    m = _message("vad säger lagen", "faq", [("faq", 0.9), ("crisis", 0.05)])
+    gate.process([m])
+    assert m.get(INTENT)["name"] == "faq"
+
+
+def test_safety_phrases_match_folded_text():
+    phrases = safety.load_phrases()
+    assert safety.phrase_intent("Jag vill DÖ", phrases) == "crisis"
+    assert safety.phrase_intent("jag vill dölja det", phrases) is None
+    assert safety.phrase_intent("de håller mig fången här", phrases) == "immediate_danger"
+
+
+def test_language_gate_marks_english():
+    gate = LanguageGate(LanguageGate.get_default_config())
+    m = _message("I want to stop buying sex, where can I get help?", "want_to_stop_buying", [("want_to_stop_buying", 0.6)])
+    gate.process([m])
+    assert m.get(INTENT)["name"] == "other_language"
+    assert m.get("language") == "en"
+
+
+@pytest.mark.parametrize("text", [
+    "jag vill sluta kopa sex", "ar det olagligt att kopa sex i sverige", "min kompis koper sex vad gor jag",
+    "hej", "kast", "vad händer om man blir tagen för sexköp utomlands", "jeg vil stoppe med at købe sex",
+])
+def test_swedish_and_neighbours_are_served(text):
+    assert language.foreign_language(text) is None
+
+
+@pytest.mark.parametrize("text,code", [
+    ("my husband buys sex, what do I do", "en"), ("Pomocy, potrzebuję pomocy teraz", "pl"),
+    ("necesito ayuda por favor ahora", "es"),
+])
+def test_foreign_languages_are_detected(text, code):
+    verdict = language.foreign_language(text)
+    assert verdict and verdict.language == code
+
+
+def test_failed_custom_action_answers_with_national_lines():
+    """bot.rasa_main: a custom action whose server is down utters the fallback response."""
+    from rasa.core.channels import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.rasa_main import FALLBACK_RESPONSE, ResilientRemoteAction
+
+    domain = Domain.load("domain.yml")
+    action = ResilientRemoteAction("action_referral", EndpointConfig("http://127.0.0.1:9/webhook"))
+    tracker = DialogueStateTracker("t", domain.slots)
+    events = asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses),
+                                    tracker, domain))
+    assert len(events) == 1 and "112" in events[0].text
+    assert events[0].metadata["utter_action"] == FALLBACK_RESPONSE
