@@ -4,6 +4,7 @@ Used by the tests (`tests/test_nlu_holdout.py`), `make bench` and the staff repo
 FAQ message is the full retrieval intent (`faq/law`), as the contract names it.
 """
 import asyncio
+import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
@@ -89,8 +90,13 @@ def full_intent(parse: dict) -> str:
 class Parser:
     """Parses messages with a trained model archive, in-process (no server)."""
 
-    def __init__(self, model_path: str) -> None:
+    def __init__(self, model_path: str, log_level: int = logging.WARNING) -> None:
         from rasa.core.agent import Agent
+        from rasa.utils.common import configure_logging_and_warnings
+        from rasa.utils.log_utils import configure_structlog
+
+        configure_logging_and_warnings(log_level)
+        configure_structlog(log_level)
 
         self._loop = asyncio.new_event_loop()
         self.agent = Agent.load(model_path)

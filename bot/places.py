@@ -92,8 +92,8 @@ class Gazetteer:
 
     def find_all(self, text: str, answer: bool = False) -> List[Place]:
         """Places named in `text`, in order, without repeats. `answer`: the text is meant as a place."""
-        spelled, folded = normalize(text).split(), fold(text).split()
-        assert len(spelled) == len(folded)
+        spelled = normalize(text).split()
+        folded = [fold(word).replace(" ", "") for word in spelled]
         content = [i for i, word in enumerate(folded) if word not in FILLERS]
         used = [False] * len(folded)
         found: List[Tuple[int, Place]] = []

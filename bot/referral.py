@@ -54,7 +54,7 @@ def _join(items: Sequence[str], last: str = "och") -> str:
 
 
 def _places_of(prefix: str) -> str:
-    """"Stockholm, …, Östersund (hela Jämtlands län) och …" for the services named `prefix` …."""
+    """Where the services whose name starts with `prefix` are: "Stockholm, …, Östersund (hela Jämtlands län) …"."""
     found = [r for r in resources.load().resources if r.name.startswith(prefix) and r.location]
     return _join([r.location + "".join(f" (hela {c})" for c in r.counties) for r in found])
 

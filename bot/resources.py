@@ -1,8 +1,8 @@
 """The support-service registry: load `content/resources.yml`, validate it, query it by kind and place.
 
-Validation has two steps, both reported as one list of messages that name the entry and the field
-(in Swedish, with English in brackets): the JSON schema `content/schema/resources.schema.json`,
-then checks a schema cannot make (unique ids, place names known to the gazetteer, real dates).
+Validation has two steps, each reporting every problem as a message that names the entry and the
+field (in Swedish, with English in brackets): the JSON schema `content/schema/resources.schema.json`,
+then, once that passes, checks a schema cannot make (unique ids, known place names, real dates).
 
     registry = load()
     registry.get("kvinnofridslinjen").phone            -> "020-50 50 50"

@@ -2,8 +2,8 @@
 
 `fold(text)` is the one comparison form: lower case, å/ä→a, ö→o, é→e (every diacritic dropped),
 punctuation turned into spaces, runs of space collapsed. `normalize(text)` is the same but keeps
-å/ä/ö, so that "Håbo" and "Habo" can still be told apart. Both keep the words in the same order and
-number, so their `.split()` tokens line up one to one.
+å/ä/ö, so that "Håbo" and "Habo" can still be told apart. For Swedish text both give the same
+words; to pair them word by word, fold each word of `normalize(text).split()`.
 """
 import re
 import unicodedata
@@ -22,4 +22,4 @@ def normalize(text: str) -> str:
 def fold(text: str) -> str:
     """Lower case without diacritics or punctuation: "Jönköpings län!" → "jonkopings lan"."""
     decomposed = unicodedata.normalize("NFKD", normalize(text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())

@@ -73,10 +73,30 @@ def test_safety_gate_leaves_ordinary_messages():
 
 
 def test_safety_phrases_match_folded_text():
-    phrases = safety.load_phrases()
-    assert safety.phrase_intent("Jag vill DÖ", phrases) == "crisis"
-    assert safety.phrase_intent("jag vill dölja det", phrases) is None
-    assert safety.phrase_intent("de håller mig fången här", phrases) == "immediate_danger"
+    rules = safety.load_rules()
+    assert safety.phrase_intent("Jag vill DÖ", rules) == "crisis"
+    assert safety.phrase_intent("jag vill dölja det", rules) is None
+    assert safety.phrase_intent("de håller mig fången här", rules) == "immediate_danger"
+    assert safety.phrase_intent("jag har börjat skära mig igen", rules) == "crisis"
+    assert safety.phrase_intent("han vill skada mig", rules) is None
+
+
+@pytest.mark.parametrize("text,intent,expected", [
+    ("min dotter är 15 och säljer sex", "worried_about_other", True),
+    ("en kille på 16 får betalt för bilder av en vuxen", "report_suspicion", True),
+    ("vad är straffet för sexköp av någon under 18", "faq", False),
+    ("jag köper sex och har tre barn", "want_to_stop_buying", False),
+    ("min son är 15 och spelar fotboll", "worried_about_other", False),
+])
+def test_child_cue_needs_minor_and_exploitation(text, intent, expected):
+    assert safety.child_cue(text, intent, safety.load_rules()) is expected
+
+
+def test_broken_safety_file_names_the_place(tmp_path):
+    bad = tmp_path / "safety.yml"
+    bad.write_text("phrases:\n  crisis:\n    - '(ta livet'\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="phrases.crisis"):
+        safety.load_rules(str(bad))
 
 
 def test_language_gate_marks_english():

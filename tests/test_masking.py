@@ -142,7 +142,8 @@ def test_allowlist_lives_in_yaml_and_holds_the_support_numbers():
     "Lagen (1998:408)", "vecka 32", "95 %", "3-4 ganger", "bankgiro 5050-1055",
     "postnummer 411 38", "rum 312", "buss 4", "plan 3", "10::30", "24/7",
     "Storgatan", "bodde pa storgatan 1999-2003", "Stortorget 2 ganger", "halvvagen 2 ganger",
-    "ordernummer 0012345678", "jag bor i 08-omradet",
+    "ordernummer 0012345678", "jag bor i 08-omradet", "lagandringen 1 juli 2025",
+    "Kungsgatan 3 januari", "Stigen 4 maj",
 ])
 def test_numbers_that_are_not_personal_data(text):
     assert mask(text) == text, find(text)
@@ -233,16 +234,17 @@ def test_rejects_what_is_not_text():
         mask(b"070-174 06 05")
 
 
-@pytest.mark.parametrize("text", [
-    "a" * 1_000_000, "1" * 1_000_000, "0 " * 500_000, "01 " * 330_000, "a@" * 500_000,
-    "a." * 500_000 + "@x", ":" * 1_000_000, "ab:" * 330_000, "1." * 500_000,
-    "Storgatan 1 " * 80_000, "070-174 06 05 anna@x.se 850709-9813 Storgatan 12 " * 20_000,
+@pytest.mark.parametrize("unit", [
+    "a", "1", "0 ", "01 ", "a@", "a.", ":", "ab:", "1.", "1:", "+0", "(0)", "0-", "(at)",
+    "Storgatan 1 ", "070-174 06 05 anna@x.se 850709-9813 Storgatan 12 ",
 ])
-def test_huge_input_is_linear(text):
+def test_huge_input_takes_linear_time(unit):
+    text = unit * (300_000 // len(unit)) + "@x"
     started = time.perf_counter()
     masked = mask(text)
-    assert time.perf_counter() - started < 10, "masking 1 MB should take a second or two"
-    assert len(masked) <= 1.5 * len(text)
+    # about 0.5 s on a busy machine; a quadratic pattern would take hours
+    assert time.perf_counter() - started < 5
+    assert len(masked) <= 1.4 * len(text) + 1
 
 
 def test_typical_message_is_fast():

@@ -92,21 +92,21 @@ class SafetyGate(_Gate):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"min_confidence": 0.3, "phrases": "content/safety.yml"}
+        return {"min_confidence": 0.3, "rules": "content/safety.yml"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
-        path = Path(config["phrases"])
-        self._phrases = safety.load_phrases(str(path if path.is_absolute() else _ROOT / path))
+        path = Path(config["rules"])
+        self._rules = safety.load_rules(str(path if path.is_absolute() else _ROOT / path))
 
     def process_message(self, message: Message) -> None:
         intent: Optional[Dict[Text, Any]] = message.get(INTENT) or {}
-        if intent.get("name") in safety.SAFETY_INTENTS or intent.get("name") == "other_language":
+        if intent.get("name") == "other_language":
             return
         ranking = [(r.get("name"), r.get("confidence", 0.0)) for r in message.get(INTENT_RANKING_KEY) or []]
         name = safety.safety_intent(
-            message.get(TEXT) or "", ranking, self.config["min_confidence"], self._phrases
+            message.get(TEXT) or "", intent.get("name"), ranking, self.config["min_confidence"], self._rules
         )
-        if name:
+        if name and name != intent.get("name"):
             confidence = max([c for n, c in ranking if n == name] + [intent.get("confidence") or 0.0])
             _set_intent(message, name, max(confidence, 0.9), "SafetyGate")

@@ -59,9 +59,9 @@ class SwedishTokenizer(Tokenizer):
         for t in self._nlp(text):
             if t.is_space or t.is_punct:
                 continue
-            word = self._fold(t.text)
+            word = "".join(self._fold(t.text).split())  # "020-50" → "02050", one token
             if not word:
                 continue
-            lemma = self._fold(t.lemma_) or word
+            lemma = "".join(self._fold(t.lemma_).split()) or word
             tokens.append(Token(word, t.idx, lemma=lemma))
         return self._apply_token_pattern(tokens)

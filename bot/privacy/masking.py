@@ -224,15 +224,11 @@ def _can_start(head: str) -> bool:
 
 def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
     for run in _PHONE_RUN.finditer(text):
-        base = run.start()
-        ms = list(_GROUP.finditer(run.group()))
-        if not ms:
-            continue
+        base, chars = run.start(), run.group()
+        ms = list(_GROUP.finditer(chars))
         groups = [m.group() for m in ms]
-        # separator text before each group (the first: whatever precedes it in the run)
-        seps = [run.group()[: ms[0].start()]] + [
-            run.group()[ms[k - 1].end(): ms[k].start()] for k in range(1, len(ms))
-        ]
+        # the separator before each group (before the first: "+", "(" or nothing)
+        seps = [chars[: ms[0].start()]] + [chars[ms[k - 1].end(): ms[k].start()] for k in range(1, len(ms))]
         has_plus = run.group("plus") is not None
         n, i = len(groups), 0
         while i < n:
@@ -288,7 +284,7 @@ def _emails(text: str, allow: Allowlist) -> Iterator[Span]:
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])"
 _IPV4 = re.compile(rf"(?<![0-9.])(?:{_OCTET}\.){{3}}{_OCTET}(?![0-9]|\.[0-9])")
 _IPV6_CAND = re.compile(r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,8}(?:\.[0-9]{1,3}){0,3}")
-_HEXWORD = re.compile(r"[0-9A-Za-z_]")
+_ASCII_WORD = re.compile(r"[0-9A-Za-z_]")
 
 
 def _ips(text: str) -> Iterator[Span]:
@@ -299,7 +295,7 @@ def _ips(text: str) -> Iterator[Span]:
     for m in _IPV6_CAND.finditer(text):
         s, e = m.start(), m.end()
         before = text[s - 1] if s > 0 and text[s] != ":" else ""
-        if _HEXWORD.match(before) or (e < len(text) and _HEXWORD.match(text[e])):
+        if _ASCII_WORD.match(before) or (e < len(text) and _ASCII_WORD.match(text[e])):
             continue  # part of a longer word
         # "ip:2001:db8::1": the colon after "ip" belongs to the text, not to the address
         for start in (s, s + 1) if text[s] == ":" else (s,):
@@ -339,6 +335,8 @@ _SEPARATE = frozenset((
     "väg", "vag", "vägen", "vagen", "gata", "gatan", "torg", "torget", "gränd", "grand", "allé",
     "alle", "backe", "stig", "kaj", "park", "plats", "plan", "gång", "gang", "strand",
 ))
+_AFTER_NAME = _SEPARATE | _DEFINITE
+_COMMON_NOUNS = frozenset(("plan", "plats", "gång", "gang"))  # "husets plan 2"
 # Words that come first in a street name: "Stora Nygatan", "Norra vägen", "S:t Eriksgatan".
 _PREFIX_WORDS = frozenset((
     "stora", "lilla", "norra", "södra", "sodra", "östra", "ostra", "västra", "vastra", "gamla",
@@ -385,7 +383,9 @@ _APARTMENT = re.compile(r"l[aä]genhet|lgh", re.I)
 _AFTER_NUMBER = re.compile(
     rf"{_SP}*(?:[.:][0-9]|(?:gånger|ganger|gång|ggr|år|kr|kronor|sek|timmar|timme|tim|minuter"
     r"|dagar|dag|veckor|vecka|månader|manader|st|stycken|procent|%|km|meter|mil|kg|cm|mm|euro"
-    r"|dollar|§|kap)(?!\w))",
+    r"|dollar|§|kap"
+    r"|januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec)(?!\w))",
     re.I,
 )
 _PREV_WORD = re.compile(r"([^\W\d_][\w:.']*)[ \u00a0]$")
@@ -418,13 +418,14 @@ def _street_start(text: str, start: int, word: str, has_apartment: bool) -> Opti
         if suffix == "allen" and low[first - 1] in "hf":  # hallen, fallen
             return None
         return extend(start)
-    if prev and low in _SEPARATE | _DEFINITE:
+    if prev and low in _AFTER_NAME:
         pw = prev[0]
         pl = pw.lower()
         if pl in _PREFIX_WORDS:  # Stora torget, Norra vagen
             return extend(prev[1])
         genitive = len(pw) >= 3 and pl.endswith("s") and pl not in _NOT_GENITIVES
-        if genitive and (pw[0].isupper() or (len(pw) >= 5 and low not in ("plan", "plats", "gång", "gang"))):
+        # a lower-case genitive only before the street words that are not also common nouns
+        if genitive and (pw[0].isupper() or (len(pw) >= 5 and low not in _COMMON_NOUNS)):
             pos = prev[1]
             for _ in range(2):  # Per Albin Hanssons väg
                 p = _prev_word(text, pos)
@@ -441,7 +442,7 @@ def _addresses(text: str) -> Iterator[Span]:
     for m in _ADDR.finditer(text):
         tail = m.group("tail")
         if not tail.strip() and _AFTER_NUMBER.match(text, m.end("num")):
-            continue  # "3 gånger", "10.30", "12 kr"
+            continue  # "3 gånger", "10.30", "12 kr", "1 juli"
         start = _street_start(text, m.start("word"), m.group("word"), bool(_APARTMENT.search(tail)))
         if start is not None:
             end = m.end()

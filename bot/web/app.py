@@ -26,7 +26,7 @@ from sanic.response import HTTPResponse, empty, json, raw
 from bot.web import texts
 from bot.web.config import Settings
 from bot.web.ratelimit import ClientKeyer, SlidingWindowLimiter
-from bot.web.relay import OK, RasaRelay
+from bot.web.relay import BUSY, OK, RasaRelay
 from bot.web.security import cors_headers, is_same_origin, security_headers
 from bot.web.validation import BadRequest, clean_text, parse_message_request
 
@@ -114,9 +114,8 @@ async def post_message(request: Request) -> HTTPResponse:
     except BadRequest as error:
         return error_response(400, str(error))
 
-    wait = ctx.client_limiter.hit(ctx.keyer(client_address(request))) or ctx.conversation_limiter.hit(
-        conversation_id
-    )
+    client = ctx.keyer(client_address(request))
+    wait = ctx.client_limiter.hit(client) or ctx.conversation_limiter.hit(conversation_id)
     if wait:
         return json(
             {"messages": [{"text": texts.RATE_LIMITED}], "rate_limited": True},
@@ -133,7 +132,7 @@ async def post_message(request: Request) -> HTTPResponse:
     result = await ctx.relay.send(conversation_id, text)
     if result.outcome == OK:
         return json({"messages": result.messages})
-    fallback_text = texts.BUSY if result.outcome == "busy" else texts.UNAVAILABLE
+    fallback_text = texts.BUSY if result.outcome == BUSY else texts.UNAVAILABLE
     return json({"messages": [{"text": fallback_text}], "fallback": result.outcome})
 
 

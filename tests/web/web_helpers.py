@@ -74,6 +74,7 @@ class WebFront:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.log_file.close()
+        Path(self.log_file.name).unlink(missing_ok=True)
 
     def logs(self) -> str:
         return Path(self.log_file.name).read_text(encoding="utf-8", errors="replace")

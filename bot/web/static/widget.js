@@ -33,7 +33,8 @@
   var T = {
     title: "Chatta anonymt",
     launcher: "Chatta anonymt",
-    close: "Stäng chatten",
+    close: "Stäng",
+    closeMore: " chatten",
     restart: "Börja om",
     exit: "Lämna sidan snabbt",
     exitHint: "Stänger chatten, rensar samtalet och byter till en annan webbplats. Du kan också trycka Esc.",
@@ -56,7 +57,7 @@
     you: "Du: ",
     bot: "Chatten: ",
     label: "Skriv ditt meddelande",
-    hint: "Tryck Enter för att skicka. Skriv inte namn eller personnummer.",
+    hint: "Automatisk och anonym chatt. Skriv inte namn eller personnummer. Enter skickar.",
     send: "Skicka",
     typing: "Chatten skriver …",
     choices: "Svarsalternativ",
@@ -206,10 +207,9 @@
     var actions = el("div", { class: "jc-actions" }, [restart]);
     var launcher = null;
     if (!inline) {
-      var close = el("button", { type: "button", class: "jc-secondary" }, [T.close]);
+      var close = el("button", { type: "button", class: "jc-secondary" }, [T.close, srOnly(T.closeMore)]);
       close.addEventListener("click", function () { setOpen(false); });
       actions.appendChild(close);
-      actions.appendChild(exit);
       launcher = el("button", { type: "button", class: "jc-launcher", "aria-controls": "jamchat-panel" }, [T.launcher]);
       launcher.addEventListener("click", function () { setOpen(launcher.getAttribute("aria-expanded") !== "true"); });
     }
@@ -224,9 +224,12 @@
       el("div", { class: "jc-row" }, [input, el("button", { type: "submit", class: "jc-send" }, [T.send])]),
       el("p", { id: "jamchat-hint", class: "jc-hint" }, [T.hint])
     ]);
+    var notice = buildNotice();
     var panel = el("section", { id: "jamchat-panel", class: "jc-panel" + (inline ? " jc-inline" : ""), "aria-labelledby": "jamchat-title" }, [
-      el("div", { class: "jc-head" }, [el("h2", { id: "jamchat-title", class: "jc-title" }, [T.title]), actions, exitHint]),
-      buildNotice(),
+      el("div", { class: "jc-head" }, (inline ? [] : [exit]).concat([
+        el("h2", { id: "jamchat-title", class: "jc-title" }, [T.title]), actions, exitHint
+      ])),
+      notice || document.createComment("notice accepted"),
       log,
       status,
       form
@@ -245,25 +248,30 @@
       }
     });
 
-    var parts = { exit: exit, launcher: launcher, panel: panel, log: log, status: status, input: input };
+    var parts = { exit: exit, launcher: launcher, panel: panel, notice: notice, log: log, status: status, input: input };
     // Restored messages are drawn before the log is in the page, so they are not read out again.
     renderAll(parts);
     return parts;
   }
 
   function buildNotice() {
-    if (state.noticeSeen) return document.createComment("notice seen");
+    if (state.noticeSeen) return null;
     var ok = el("button", { type: "button", class: "jc-secondary" }, [T.noticeOk]);
-    var notice = el("section", { class: "jc-notice", "aria-labelledby": "jamchat-notice-title" }, [
-      el("h3", { id: "jamchat-notice-title" }, [T.noticeTitle])
-    ].concat(T.notice.map(function (line) { return el("p", {}, [line]); }), [ok]));
     ok.addEventListener("click", function () {
-      state.noticeSeen = true;
-      save();
-      notice.remove();
+      dismissNotice();
       ui.input.focus();
     });
-    return notice;
+    return el("section", { class: "jc-notice", "aria-labelledby": "jamchat-notice-title" }, [
+      el("h3", { id: "jamchat-notice-title" }, [T.noticeTitle])
+    ].concat(T.notice.map(function (line) { return el("p", {}, [line]); }), [ok]));
+  }
+
+  // The notice goes away when accepted or when the first message is sent (the hint stays).
+  function dismissNotice() {
+    state.noticeSeen = true;
+    save();
+    if (ui.notice) ui.notice.remove();
+    ui.notice = null;
   }
 
   function renderAll(parts) {
@@ -318,6 +326,7 @@
   }
 
   function send(payload, shown) {
+    if (!state.noticeSeen) dismissNotice();
     retireChoices();
     append({ who: "user", text: shown });
     var id = state.id;

@@ -3,6 +3,10 @@
 `tracker(...)` builds a rasa_sdk Tracker (via Tracker.from_dict) whose latest message has the
 given text, intent, entities and ranking; `run(action, tracker)` runs an action with a fresh
 CollectingDispatcher and returns what it said and the events it returned.
+
+Test modules import the fixtures (`from trackers import run, tracker`). This is not a conftest.py
+on purpose: a second module named `conftest` would shadow `tests/conftest.py`, which other test
+modules import by name (`from conftest import ROOT`).
 """
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -62,15 +66,10 @@ def tracker():
 
 
 @pytest.fixture
-def domain() -> Dict[str, Any]:
-    return {}
-
-
-@pytest.fixture
-def run(domain):
-    async def _run(action, tracker: Tracker) -> Result:
+def run():
+    async def _run(action, tracker: Tracker, domain: Optional[Dict[str, Any]] = None) -> Result:
         dispatcher = CollectingDispatcher()
-        events = await action.run(dispatcher, tracker, domain)
+        events = await action.run(dispatcher, tracker, domain or {})
         texts = [m["text"] for m in dispatcher.messages if m.get("text")]
         buttons = [b for m in dispatcher.messages for b in (m.get("buttons") or [])]
         return Result(texts, buttons, events)
