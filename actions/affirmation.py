@@ -1,4 +1,6 @@
-"""`action_default_ask_affirmation`: "Menade du: «…»?" in the two-stage fallback.
+"""The two-stage fallback in Swedish: "Menade du: «…»?" and "Kan du skriva det på ett annat sätt?".
+
+`action_default_ask_affirmation` and `action_default_ask_rephrase` replace Rasa's English defaults.
 
 Candidates: the top intent of the latest message's intent_ranking (nlu_fallback and out_of_scope
 skipped; the runner-up too when it is at least half as confident). For `faq` the topic comes from
@@ -48,4 +50,15 @@ class ActionDefaultAskAffirmation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         send(dispatcher, referral.affirmation(candidates(tracker.latest_message)))
+        return []
+
+
+class ActionDefaultAskRephrase(Action):
+    def name(self) -> Text:
+        return "action_default_ask_rephrase"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        send(dispatcher, referral.ask_rephrase())
         return []

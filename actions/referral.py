@@ -1,6 +1,7 @@
 """`action_referral`: where to find KAST for the user's place, or ask where they live.
 
-Runs for want_to_stop_buying, find_kast, inform_location, and deny while `awaiting_location`.
+Runs for want_to_stop_buying, find_kast, inform_location, and deny or an unclear message
+(nlu_fallback) while `awaiting_location`.
 Place: the latest `location` entity, else a place in the latest text, else the `location` slot;
 always resolved again with `bot.places`. After inform_location, a user on the selling side (slot
 `situation`) gets Mika/Evonhuset instead of KAST. Sets `location` (canonical) and `awaiting_location`.
@@ -40,7 +41,8 @@ class ActionReferral(Action):
             return [SlotSet("awaiting_location", False)]
 
         named = list(tracker.get_latest_entity_values("location"))
-        answering = awaiting and intent == "inform_location"
+        # While we wait for a place, an unclear message is read as the answer too.
+        answering = awaiting and intent in ("inform_location", "nlu_fallback")
         place = _place(named, latest_text(tracker), tracker.get_slot("location"), answering)
         if place:
             situation = tracker.get_slot("situation") if intent == "inform_location" else None

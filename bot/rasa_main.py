@@ -1,8 +1,8 @@
 """Start Rasa (`python -m bot.rasa_main <rasa arguments>`) with our safety net for custom actions.
 
 Rasa 3.6 logs and drops a custom action that fails because the action server is down or broken,
-so the user would get silence. Here a failing custom action answers with the response
-`utter_action_server_down` (the national lines) instead. Everything else is plain Rasa.
+so the user would get silence. Here a failing custom action answers with the national lines
+(`action_server_down` in content/messages.yml) instead. Everything else is plain Rasa.
 """
 import logging
 import sys
@@ -12,8 +12,10 @@ from rasa.core.actions import action as rasa_action
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
+from bot import referral
+
 logger = logging.getLogger(__name__)
-FALLBACK_RESPONSE = "utter_action_server_down"
+FALLBACK_NAME = "action_server_down"
 
 
 class ResilientRemoteAction(rasa_action.RemoteAction):
@@ -25,12 +27,9 @@ class ResilientRemoteAction(rasa_action.RemoteAction):
         except rasa_action.ActionExecutionRejection:
             raise
         except (RasaException, OSError) as error:
-            logger.error("Custom action %s failed (%s); answering with %s", self.name(), error, FALLBACK_RESPONSE)
-            message = await nlg.generate(FALLBACK_RESPONSE, tracker, output_channel.name())
-            if not message:
-                return []
-            return [BotUttered(message.get("text"), data={k: v for k, v in message.items() if k != "text"},
-                               metadata={"utter_action": FALLBACK_RESPONSE})]
+            logger.error("Custom action %s failed (%s); answering with the national lines", self.name(), error)
+            return [BotUttered(reply.text, metadata={"fallback": FALLBACK_NAME})
+                    for reply in referral.action_server_down()]
 
 
 def install() -> None:

@@ -158,3 +158,14 @@ def affirmation(intents: Sequence[str]) -> List[Reply]:
         return [Reply(_text("affirmation_none"), tuple(buttons))]
     text = _text("affirmation", label=label(intents[0])).replace("?»?", "?»")  # label is a question
     return [Reply(text, tuple(buttons))]
+
+
+def ask_rephrase() -> List[Reply]:
+    """ "Kan du skriva det på ett annat sätt?" with topic buttons (two-stage fallback)."""
+    buttons = tuple(dict(b) for b in messages().get("ask_rephrase_buttons") or [])
+    return [Reply(_text("ask_rephrase"), buttons)]
+
+
+def action_server_down() -> List[Reply]:
+    """The national lines, for when an answer from the action server cannot be had."""
+    return [Reply(_text("action_server_down"))]

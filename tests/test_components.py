@@ -132,7 +132,7 @@ def test_failed_custom_action_answers_with_national_lines():
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
-    from bot.rasa_main import FALLBACK_RESPONSE, ResilientRemoteAction
+    from bot.rasa_main import FALLBACK_NAME, ResilientRemoteAction
 
     domain = Domain.load("domain.yml")
     action = ResilientRemoteAction("action_referral", EndpointConfig("http://127.0.0.1:9/webhook"))
@@ -140,4 +140,5 @@ def test_failed_custom_action_answers_with_national_lines():
     events = asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses),
                                     tracker, domain))
     assert len(events) == 1 and "112" in events[0].text
-    assert events[0].metadata["utter_action"] == FALLBACK_RESPONSE
+    assert "020-50 50 50" in events[0].text
+    assert events[0].metadata["fallback"] == FALLBACK_NAME
