@@ -16,12 +16,13 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export RASA_URL ?= http://127.0.0.1:5005
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup system-deps run train test check bench bench-web screenshot lock clean
+.PHONY: help setup system-deps run train test check report bench bench-web screenshot lock clean purge
 
 help:
 	@echo "make run    – installera, träna vid behov, starta åtgärdsserver (5055), Rasa (5005) och webbchatten (8000)"
 	@echo "make test   – installera, träna och köra alla tester"
 	@echo "make check  – kontrollera innehållet (snabbt, ingen träning)"
+	@echo "make report – rapport för redaktörer: results/report/index.html (QUICK=1: bara testsetet)"
 	@echo "make bench  – mätningar: träffsäkerhet, korsvalidering, svarstider"
 
 # ---------- installation ----------
@@ -45,9 +46,11 @@ lock: ## bygg om låsfilen från requirements.in
 	{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze | grep -v '^-e'; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 
 # ---------- träning ----------
+# `python -m bot train` = `rasa train` med Rasas cache (.rasa/cache), där FAQ-svarens text hålls utanför
+# NLU-stegens indata (bot/content/training.py): ändras bara ett svar tränas NLU inte om. Se CONTENT.md.
 $(MODEL): $(VENV)/.installed $(TRAIN_INPUT)
 	@mkdir -p models
-	$(RASA) train --fixed-model-name current --out models --quiet
+	$(PY) -m bot train --out models --quiet
 	@touch $@
 
 train: $(MODEL)
@@ -65,8 +68,17 @@ test: setup system-deps $(MODEL)
 check: setup
 	$(PY) -m bot check
 
+# Rapport för redaktörer (bot/content/report.py). FOLDS=3 delar i korsvalideringen, QUICK=1 bara testsetet.
+report: setup $(MODEL)
+	$(PY) -m bot report $(if $(QUICK),--snabb) $(if $(FOLDS),--folds $(FOLDS))
+
+# Radera sparade samtal vars senaste händelse är äldre än RETENTION_DAYS (30) dagar ur spårningslagret
+# (bot.privacy.retention.purge). Kör dagligen i skalat läge; se docs/privacy.md.
+purge: setup
+	$(PY) -m bot purge
+
 bench: setup $(MODEL)
-	$(PY) -m bench.nlu
+	RASA_MAX_CACHE_SIZE=0 $(PY) -m bench.nlu  # korsvalideringen ska inte tränga ut modellens steg ur .rasa/cache
 	$(PY) -m bench.latency
 	$(PY) bench/places_bench.py
 

@@ -7,20 +7,30 @@ import asyncio
 import statistics
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, List, Sequence
+from typing import Any, Callable, List, Optional, Sequence
 
 import aiohttp
 
 
 @dataclass
 class LoadResult:
-    """Latencies (seconds) and error count of one load run."""
+    """Latencies (seconds) and error count of one load run.
+
+    `errors` = `http_errors` (an answer that `ok` refused: wrong status or body) + `timeouts` (no
+    answer within the client timeout) + `failures` (connection errors, unreadable answers).
+    `labels` counts what the optional `label` function said about accepted answers (e.g. the web
+    front's "busy" fallback)."""
 
     users: int
     latencies: List[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    http_errors: int = 0
+    timeouts: int = 0
+    failures: int = 0
+    labels: Counter = field(default_factory=Counter)
 
     def pct(self, q: float) -> float:
         if not self.latencies:
@@ -33,8 +43,13 @@ class LoadResult:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
     def line(self, label: str) -> str:
-        return (f"{label:<28} users {self.users:>3}  msgs {len(self.latencies):>5}  p50 {self.pct(0.5) * 1000:7.1f} ms  "
+        text = (f"{label:<28} users {self.users:>3}  msgs {len(self.latencies):>5}  p50 {self.pct(0.5) * 1000:7.1f} ms  "
                 f"p95 {self.pct(0.95) * 1000:7.1f} ms  {self.rate:6.1f} msg/s  errors {self.errors}")
+        if self.errors:
+            text += f" (http {self.http_errors}, timeouts {self.timeouts}, other {self.failures})"
+        for name, count in sorted(self.labels.items()):
+            text += f"  {name} {count}"
+        return text
 
 
 Body = Callable[[str, str], dict]
@@ -45,15 +60,23 @@ def rasa_body(sender: str, text: str) -> dict:
 
 
 async def run_load(url: str, messages: Sequence[str], users: int, per_user: int,
-                   body: Body = rasa_body, timeout: float = 30.0, ok=lambda status, data: status == 200) -> LoadResult:
-    """`users` conversations at once, each sending `per_user` messages one after the other."""
+                   body: Body = rasa_body, timeout: float = 30.0, ok=lambda status, data: status == 200,
+                   label: Optional[Callable[[int, Any], Optional[str]]] = None,
+                   max_seconds: Optional[float] = None) -> LoadResult:
+    """`users` conversations at once, each sending `per_user` messages one after the other.
+
+    `label(status, data)` may name an accepted answer (counted in `labels`); after `max_seconds`
+    no new message is started (the run is cut short, `seconds` is what it took)."""
     result = LoadResult(users)
+    stop_at = time.perf_counter() + max_seconds if max_seconds else None
     conn = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=conn, timeout=aiohttp.ClientTimeout(total=timeout)) as session:
 
         async def user(n: int) -> None:
             sender = uuid.uuid4().hex
             for i in range(per_user):
+                if stop_at is not None and time.perf_counter() > stop_at:
+                    return
                 text = messages[(n * 7 + i) % len(messages)]
                 start = time.perf_counter()
                 try:
@@ -61,11 +84,21 @@ async def run_load(url: str, messages: Sequence[str], users: int, per_user: int,
                         data = await resp.json(content_type=None)
                         if not ok(resp.status, data):
                             result.errors += 1
+                            result.http_errors += 1
                             continue
-                except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+                except asyncio.TimeoutError:
                     result.errors += 1
+                    result.timeouts += 1
+                    continue
+                except (aiohttp.ClientError, ValueError):
+                    result.errors += 1
+                    result.failures += 1
                     continue
                 result.latencies.append(time.perf_counter() - start)
+                if label is not None:
+                    name = label(resp.status, data)
+                    if name:
+                        result.labels[name] += 1
 
         started = time.perf_counter()
         await asyncio.gather(*(user(n) for n in range(users)))

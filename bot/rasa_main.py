@@ -5,6 +5,7 @@ so the user would get silence. Here a failing custom action answers with the nat
 (`action_server_down` in content/messages.yml) instead. Everything else is plain Rasa.
 """
 import logging
+import os
 import sys
 from typing import List
 
@@ -38,7 +39,13 @@ def install() -> None:
 
 
 def main(argv: List[str]) -> None:
-    """Run the Rasa command line with `argv` after installing the safety net."""
+    """Run the Rasa command line with `argv` after installing the safety net.
+
+    endpoints.yml reads the action server's address from ACTION_ENDPOINT_URL; it defaults to the
+    local action server, and Rasa's telemetry is off unless asked for.
+    """
+    os.environ.setdefault("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     install()
     from rasa.__main__ import main as rasa_cli
 

@@ -80,7 +80,11 @@ def child_cue(text: str, intent: Optional[str], rules: SafetyRules) -> bool:
 
 
 def ranked_intent(ranking: Iterable[Tuple[str, float]], min_confidence: float) -> Optional[str]:
-    """The highest-ranked safety intent whose confidence reaches `min_confidence`."""
+    """The highest-ranked safety intent whose confidence reaches `min_confidence`.
+
+    The ranking may start with `nlu_fallback` (the classifier was unsure): a safety intent the
+    classifier still saw is then all the more the answer to give.
+    """
     for name, confidence in ranking:
         if name in SAFETY_INTENTS and confidence >= min_confidence:
             return name
@@ -96,10 +100,10 @@ def safety_intent(
 ) -> Optional[str]:
     """The safety intent this message must get, or None. `intent` is the classifier's choice."""
     rules = rules or load_rules()
-    if intent in SAFETY_INTENTS:
-        return intent
     if phrase := phrase_intent(text, rules):
         return phrase
+    if intent in SAFETY_INTENTS:
+        return intent
     if child_cue(text, intent, rules):
         return "child_at_risk"
     return ranked_intent(ranking, min_confidence)

@@ -2,7 +2,7 @@
 
 - `LanguageGate`: a message in a language we cannot serve → `other_language` (bot.language).
 - `SafetyGate`: crisis, danger or a child at risk outrank every other intent (bot.safety).
-Both run after DIETClassifier and ResponseSelector and before FallbackClassifier.
+Both run last, after FallbackClassifier, so that their decision stands.
 """
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -65,6 +65,9 @@ class LanguageGate(_Gate):
             "min_words": 3,
             "min_confidence": 0.25,
             "margin": 2.0,
+            # A verdict this sure overrides any intent; a weaker one only an unsure classifier.
+            "strong_confidence": 0.5,
+            "weak_override": ["nlu_fallback", "out_of_scope", "other_language"],
         }
 
     @staticmethod
@@ -81,7 +84,10 @@ class LanguageGate(_Gate):
             min_confidence=c["min_confidence"],
             margin=c["margin"],
         )
-        if verdict:
+        if not verdict:
+            return
+        current = (message.get(INTENT) or {}).get("name")
+        if verdict.confidence >= c["strong_confidence"] or current in c["weak_override"]:
             message.set("language", verdict.language, add_to_output=True)
             _set_intent(message, c["intent"], 1.0, "LanguageGate")
 

@@ -15,7 +15,7 @@ def main() -> None:
     own.setLevel(getattr(logging, settings.log_level, logging.INFO))
     app = create_app(settings)
     logging.getLogger("bot.web").info(
-        "Web front on port %d, relaying to %s", settings.port, settings.webhook_url
+        "Web front on port %d, relaying to %s", settings.port, ", ".join(settings.webhook_urls)
     )
     app.run(
         host=settings.host,

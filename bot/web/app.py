@@ -180,7 +180,7 @@ def create_app(settings: Optional[Settings] = None, name: str = "jamchat_web") -
         app.ctx.client_limiter = SlidingWindowLimiter(settings.rate_client, settings.rate_window)
         app.ctx.conversation_limiter = SlidingWindowLimiter(settings.rate_conversation, settings.rate_window)
         app.ctx.relay = RasaRelay(
-            settings.webhook_url, settings.rasa_concurrency, settings.rasa_queue_timeout, settings.rasa_timeout
+            settings.webhook_urls, settings.rasa_concurrency, settings.rasa_queue_timeout, settings.rasa_timeout
         )
         await app.ctx.relay.start()
 

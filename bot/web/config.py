@@ -6,12 +6,13 @@
 | `WEB_PORT` | `8000` | port to listen on |
 | `WEB_WORKERS` | `1` | sanic worker processes (limits below are per worker) |
 | `RASA_URL` | `http://127.0.0.1:5005` | Rasa server; only its REST channel webhook is called |
+| `RASA_URLS` | (none) | several Rasa replicas, comma-separated (`http://rasa-1:5005,http://rasa-2:5005`): used in turn, the next one when one cannot be reached; replaces `RASA_URL`. The replicas must share a tracker store and the Redis lock store (`endpoints.scaled.yml`) |
 | `WEB_MAX_MESSAGE_CHARS` | `1000` | longest message forwarded; longer ones get a friendly reply |
 | `WEB_MAX_BODY_BYTES` | `32768` | request size limit (larger requests get 413) |
 | `WEB_RATE_CONVERSATION` | `20` | messages per window per conversation |
 | `WEB_RATE_CLIENT` | `120` | messages per window per client address (hashed, never stored) |
 | `WEB_RATE_WINDOW` | `60` | rate-limit window in seconds |
-| `WEB_RASA_CONCURRENCY` | `16` | requests to Rasa at the same time |
+| `WEB_RASA_CONCURRENCY` | `16` | requests to Rasa at the same time (over all replicas) |
 | `WEB_RASA_QUEUE_TIMEOUT` | `5` | seconds a message may wait for a free slot before "busy" |
 | `WEB_RASA_TIMEOUT` | `15` | seconds Rasa may take to answer before "busy" |
 | `WEB_CORS_ORIGINS` | (none) | comma-separated origins allowed to call the API (sites embedding the widget) |
@@ -53,6 +54,13 @@ def _http_url(raw: str) -> str:
     return raw.strip().rstrip("/") if parts.path in ("", "/") else raw.strip()
 
 
+def _http_urls(raw: str) -> Tuple[str, ...]:
+    urls = tuple(_http_url(u) for u in raw.split(",") if u.strip())
+    if not urls:
+        raise ValueError("must be one or more comma-separated http(s) URLs")
+    return urls
+
+
 def _origins(raw: str) -> Tuple[str, ...]:
     origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
     for origin in origins:
@@ -75,6 +83,7 @@ _ENV = {
     "port": ("WEB_PORT", _int(1)),
     "workers": ("WEB_WORKERS", _int(1)),
     "rasa_url": ("RASA_URL", _http_url),
+    "rasa_urls": ("RASA_URLS", _http_urls),
     "max_message_chars": ("WEB_MAX_MESSAGE_CHARS", _int(1)),
     "max_body_bytes": ("WEB_MAX_BODY_BYTES", _int(1024)),
     "rate_conversation": ("WEB_RATE_CONVERSATION", _int(1)),
@@ -100,6 +109,7 @@ class Settings:
     port: int = 8000
     workers: int = 1
     rasa_url: str = "http://127.0.0.1:5005"
+    rasa_urls: Tuple[str, ...] = field(default_factory=tuple)
     max_message_chars: int = 1000
     max_body_bytes: int = 32768
     rate_conversation: int = 20
@@ -130,8 +140,13 @@ class Settings:
 
     @property
     def webhook_url(self) -> str:
-        """Rasa's REST channel endpoint."""
-        return self.rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+        """Rasa's REST channel endpoint (of the first replica when there are several)."""
+        return self.webhook_urls[0]
+
+    @property
+    def webhook_urls(self) -> Tuple[str, ...]:
+        """Rasa's REST channel endpoint on every replica: from RASA_URLS if set, else RASA_URL."""
+        return tuple(url.rstrip("/") + "/webhooks/rest/webhook" for url in (self.rasa_urls or (self.rasa_url,)))
 
     @property
     def client_timeout_ms(self) -> int:

@@ -1,22 +1,43 @@
-"""Server-side relay to Rasa's REST channel, with a concurrency limit and timeouts.
+"""Server-side relay to Rasa's REST channel, with a concurrency limit, timeouts and failover.
 
 `RasaRelay.send(sender, text)` posts {"sender", "message"} to the webhook and returns a
 `RelayResult`: `ok` with the bot's messages (only text and buttons, checked), `busy` when no slot
 became free within the queue timeout or Rasa did not answer in time, `unavailable` when Rasa cannot be
 reached or answers with an error. Nothing about the client (address, headers) is sent to Rasa.
+Messages of one conversation are relayed one at a time; later ones wait in the front (within the
+queue timeout) without taking a Rasa slot from other conversations.
+
+Several Rasa replicas (`RASA_URLS`, sharing one tracker store and one Redis lock store) are used in
+turn (round robin). A message moves on to the next replica only when that replica cannot have
+kept it: the connection was refused or timed out, the kept-alive connection was closed twice, or
+the answer was 502/503/504 – from a proxy in front of Rasa, or from our REST channel
+(`bot.privacy.channel`), which answers 503 when it could not handle the message (mostly: its
+conversation or lock store failed, and then nothing of that turn is stored). Such a replica is skipped for `DOWN_SECONDS` (tried last, not never,
+so a single replica that comes back is used at once). A timeout after the message was sent and any
+other error status are not retried elsewhere: Rasa may have processed the message, and the same
+failure would most likely repeat. The whole exchange stays within the Rasa timeout.
 """
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 import aiohttp
 
 logger = logging.getLogger(__name__)
 
 OK, BUSY, UNAVAILABLE = "ok", "busy", "unavailable"
+
+# Seconds a replica that could not be reached is tried only after the others.
+DOWN_SECONDS = 5.0
+# Longest wait for a TCP connection to one replica before the next is tried.
+CONNECT_TIMEOUT = 2.0
+# Answers that mean the replica kept nothing of the message (a proxy's, or our channel's 503).
+FAILOVER_STATUSES = frozenset({502, 503, 504})
 
 
 @dataclass
@@ -58,16 +79,43 @@ def clean_bot_messages(payload: Any) -> Optional[List[Dict[str, Any]]]:
     return messages
 
 
-class RasaRelay:
-    """Sends messages to Rasa; at most `concurrency` at a time, the rest wait up to `queue_timeout`."""
+class _Turn:
+    """One conversation's place in line: a lock and how many messages hold or wait for it."""
 
-    def __init__(self, webhook_url: str, concurrency: int, queue_timeout: float, timeout: float) -> None:
-        self.webhook_url = webhook_url
+    __slots__ = ("lock", "users")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0
+
+
+class _NextUpstream(Exception):
+    """This replica did not get the message; try the next one."""
+
+
+class RasaRelay:
+    """Sends messages to Rasa; at most `concurrency` at a time (over all replicas), the rest wait up
+    to `queue_timeout`. `webhook_urls` is one webhook URL or several (replicas, used in turn)."""
+
+    def __init__(self, webhook_urls: Union[str, Sequence[str]], concurrency: int, queue_timeout: float,
+                 timeout: float) -> None:
+        urls = (webhook_urls,) if isinstance(webhook_urls, str) else tuple(webhook_urls)
+        if not urls:
+            raise ValueError("at least one Rasa webhook URL is needed")
+        self.webhook_urls = urls
         self.queue_timeout = queue_timeout
         self.timeout = timeout
         self.concurrency = concurrency
         self._slots: Optional[asyncio.Semaphore] = None
         self._session: Optional[aiohttp.ClientSession] = None
+        self._turn = itertools.count()
+        self._down_until = [0.0] * len(urls)
+        self._turns: Dict[str, _Turn] = {}
+
+    @property
+    def webhook_url(self) -> str:
+        """The first (or only) webhook URL."""
+        return self.webhook_urls[0]
 
     async def start(self) -> None:
         """Create the HTTP session (inside the server's event loop)."""
@@ -87,34 +135,97 @@ class RasaRelay:
             self._session = None
 
     async def send(self, sender: str, text: str) -> RelayResult:
-        """Relay one message; never raises for Rasa's faults."""
-        assert self._slots is not None and self._session is not None, "start() first"
-        try:
-            await asyncio.wait_for(self._slots.acquire(), self.queue_timeout)
-        except asyncio.TimeoutError:
-            logger.warning("Rasa saturated: no free slot within %.1f s", self.queue_timeout)
-            return RelayResult(BUSY)
-        try:
-            return await self._post({"sender": sender, "message": text})
-        finally:
-            self._slots.release()
+        """Relay one message; never raises for Rasa's faults.
 
-    async def _post(self, body: Dict[str, str], retry: bool = True) -> RelayResult:
+        Messages of one conversation go to Rasa one at a time, in order (Rasa would serialise them
+        anyway with its lock); a later one waits here without holding a Rasa slot, so a burst from
+        one conversation cannot crowd out the others. Both waits together are bounded by the queue
+        timeout."""
+        assert self._slots is not None and self._session is not None, "start() first"
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.queue_timeout
+        turn = self._turns.get(sender)
+        if turn is None:
+            turn = self._turns[sender] = _Turn()
+        turn.users += 1
         try:
-            async with self._session.post(self.webhook_url, json=body) as response:
+            try:
+                await asyncio.wait_for(turn.lock.acquire(), self.queue_timeout)
+            except asyncio.TimeoutError:
+                logger.warning("Conversation busy: an earlier message still waited on after %.1f s", self.queue_timeout)
+                return RelayResult(BUSY)
+            try:
+                try:
+                    await asyncio.wait_for(self._slots.acquire(), max(deadline - loop.time(), 0.001))
+                except asyncio.TimeoutError:
+                    logger.warning("Rasa saturated: no free slot within %.1f s", self.queue_timeout)
+                    return RelayResult(BUSY)
+                try:
+                    return await self._relay({"sender": sender, "message": text})
+                finally:
+                    self._slots.release()
+            finally:
+                turn.lock.release()
+        finally:
+            turn.users -= 1
+            if not turn.users:
+                del self._turns[sender]
+
+    def _order(self) -> List[int]:
+        """Replicas to try for one message: round robin, those recently unreachable last."""
+        count = len(self.webhook_urls)
+        first = next(self._turn) % count
+        order = [(first + step) % count for step in range(count)]
+        now = time.monotonic()
+        return [i for i in order if self._down_until[i] <= now] + [i for i in order if self._down_until[i] > now]
+
+    async def _relay(self, body: Dict[str, str]) -> RelayResult:
+        deadline = time.monotonic() + self.timeout
+        for index in self._order():
+            if time.monotonic() >= deadline:
+                break
+            try:
+                result = await self._post(self.webhook_urls[index], body, deadline)
+            except _NextUpstream as why:
+                if time.monotonic() >= deadline:
+                    break  # our own time ran out while connecting: not the replica's fault
+                self._down_until[index] = time.monotonic() + DOWN_SECONDS
+                if len(self.webhook_urls) > 1:
+                    logger.warning("Rasa replica %d of %d %s; trying the next", index + 1, len(self.webhook_urls), why)
+                else:
+                    logger.warning("Rasa %s", why)
+                continue
+            self._down_until[index] = 0.0
+            return result
+        if time.monotonic() >= deadline:
+            logger.warning("Rasa did not answer within %.1f s", self.timeout)
+            return RelayResult(BUSY)
+        return RelayResult(UNAVAILABLE)
+
+    async def _post(self, url: str, body: Dict[str, str], deadline: float, retry: bool = True) -> RelayResult:
+        remaining = max(deadline - time.monotonic(), 0.001)
+        timeout = aiohttp.ClientTimeout(total=remaining, sock_connect=min(CONNECT_TIMEOUT, remaining))
+        try:
+            async with self._session.post(url, json=body, timeout=timeout) as response:
+                if response.status in FAILOVER_STATUSES:
+                    raise _NextUpstream(f"answered HTTP {response.status}")
                 if response.status != 200:
                     logger.warning("Rasa answered HTTP %d", response.status)
                     return RelayResult(UNAVAILABLE)
                 payload = await response.json(content_type=None)
+        except aiohttp.ServerTimeoutError:
+            # Raised while connecting only (no socket read timeout is set): nothing was sent.
+            raise _NextUpstream("did not accept a connection in time") from None
         except asyncio.TimeoutError:
             logger.warning("Rasa did not answer within %.1f s", self.timeout)
             return RelayResult(BUSY)
         except aiohttp.ServerDisconnectedError:
             # A kept-alive connection closed by Rasa just as it was reused: try once more.
             if retry:
-                return await self._post(body, retry=False)
-            logger.warning("Rasa closed the connection")
-            return RelayResult(UNAVAILABLE)
+                return await self._post(url, body, deadline, retry=False)
+            raise _NextUpstream("closed the connection") from None
+        except aiohttp.ClientConnectorError as error:
+            raise _NextUpstream(f"cannot be reached ({type(error).__name__})") from None
         except (aiohttp.ClientError, ValueError, OSError) as error:
             logger.warning("Rasa cannot be reached: %s", type(error).__name__)
             return RelayResult(UNAVAILABLE)

@@ -41,3 +41,13 @@ async def test_only_fallback_still_offers_a_way_out(run, tracker):
     ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "out_of_scope", "confidence": 0.1}]
     result = await run(ACTION, tracker("asdf", "nlu_fallback", intent_ranking=ranking))
     assert result.texts and result.buttons == [NO]
+
+
+async def test_ask_rephrase_is_swedish_with_topic_buttons(run, tracker):
+    from actions.affirmation import ActionDefaultAskRephrase
+
+    action = ActionDefaultAskRephrase()
+    assert action.name() == "action_default_ask_rephrase"
+    result = await run(action, tracker("blä", "out_of_scope"))
+    assert result.texts and "annat sätt" in result.texts[0]
+    assert {"title": "Vad kan du svara på?", "payload": "/help"} in result.buttons

@@ -132,3 +132,14 @@ async def test_buyer_intent_ignores_seller_slot(run, tracker):
                                                                           "location": "Göteborg"})
     result = await run(ACTION, t)
     assert "KAST Göteborg" in result.text
+
+
+async def test_unclear_answer_to_the_place_question_is_read_as_a_place(run, tracker):
+    result = await run(ACTION, tracker("vasteraas", "nlu_fallback", slots={"awaiting_location": True}))
+    assert "Västerås" in result.text
+    assert result.slot("awaiting_location") is False
+
+
+async def test_unclear_answer_that_is_no_place_asks_again(run, tracker):
+    result = await run(ACTION, tracker("blorf", "nlu_fallback", slots={"awaiting_location": True}))
+    assert result.slot("awaiting_location") is True

@@ -1,0 +1,10 @@
+"""Tools for content staff: the content check (`python -m bot check`) and the staff report.
+
+- `bot.content.issues`   – one finding (`Issue`): what is wrong, where (file:line), how to fix it.
+- `bot.content.yamlfile` – YAML files read with line numbers; syntax errors explained in Swedish.
+- `bot.content.checks`   – every check of the content; `run(root)` returns the findings.
+- `bot.content.rasa_validation` – Rasa's own data validation, in-process, translated.
+- `bot.content.training` – fast retraining: answer texts kept out of the NLU training fingerprint.
+- `bot.content.conversations` – aggregated, anonymised figures from the tracker store.
+- `bot.content.report`   – the HTML report (`python -m bot report`).
+"""

@@ -1,0 +1,589 @@
+"""Every check of the content (`python -m bot check`): no training, a few seconds.
+
+    issues = run(Path("/work/main"))          # [Issue(level, code, file, line, what, fix), …]
+
+Each check reads the project under `root` (a copy in the tests), and reports every problem with the
+file, the line and a fix, in Swedish. Errors are what would break the assistant, `make test` or the
+rules for facts; warnings are what staff should look at (old resources, long answers, duplicates
+that add nothing). The checks reuse the project's own code: the intent contract and the phone number
+rule (`bot.contract`), the registry schema (`bot.resources`), the safety rules (`bot.safety`), the
+place names (`bot.places`) and text folding (`bot.text.fold`).
+"""
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
+
+import yaml
+
+from bot import contract
+from bot.content import yamlfile
+from bot.content.issues import Issue, error, warning
+from bot.text import fold, normalize
+
+ROOT = contract.ROOT
+
+# Same thresholds as tests/test_contract.py: examples per contract intent.
+MIN_EXAMPLES = 30
+MIN_EXAMPLES_IMPORTANT = 60
+IMPORTANT_INTENTS = {"crisis", "immediate_danger", "child_at_risk", "want_to_stop_buying", "find_kast",
+                     "victim_help", "worried_about_other", "report_suspicion"}
+# Answers given by responses whose must_say facts are checked (as in tests/test_contract.py).
+RESPONSE_FOR = {"bot_challenge": "utter_bot_challenge", "crisis": "utter_crisis",
+                "immediate_danger": "utter_immediate_danger", "child_at_risk": "utter_child_at_risk"}
+WORD_GUIDELINE = 80  # "högst ca 80 ord" in faq.yml and messages.yml
+WORD_LIMIT = 95  # tests/test_contract.py fails above this
+VERIFIED_MAX_DAYS = 365
+SOURCE_LINE = re.compile(r"Källa:\s*(https?://\S+)")
+ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+# Placeholders bot/referral.py fills in (documented at the top of content/messages.yml).
+KNOWN_PLACEHOLDERS = {"place", "county", "municipality", "name", "home", "names", "phone", "email",
+                      "kast_places", "mika_places", "label"}
+
+RASA_FILES = ("domain.yml", "config.yml")
+CONTENT_FILES = ("content/messages.yml", "content/topics.yml", "content/safety.yml", "content/places/aliases.yml")
+OTHER_FILES = ("endpoints.yml", "credentials.yml")
+
+
+# ---------------------------------------------------------------- the project, read once
+@dataclass
+class Example:
+    text: str  # as written, without entity markup
+    intent: str  # full name: "faq/law"
+    file: str
+    line: int
+
+
+@dataclass
+class Response:
+    name: str  # utter_…
+    index: int  # variant number
+    text: str
+    buttons: List[dict]
+    file: str
+    line: int
+
+
+@dataclass
+class Step:
+    kind: str  # "intent", "action" or "active_loop"
+    name: str
+    file: str
+    line: int
+    block: str
+
+
+@dataclass
+class Project:
+    root: Path
+    docs: Dict[str, yamlfile.Doc] = field(default_factory=dict)
+    examples: List[Example] = field(default_factory=list)
+    intent_lines: Dict[str, Tuple[str, int]] = field(default_factory=dict)  # first block of an intent
+    responses: List[Response] = field(default_factory=list)
+    steps: List[Step] = field(default_factory=list)
+    holdout: List[Example] = field(default_factory=list)
+
+    def doc(self, rel: str) -> yamlfile.Doc:
+        if rel not in self.docs:
+            loader = yamlfile.TextDatesLoader if rel.endswith("resources.yml") else yaml.SafeLoader
+            self.docs[rel] = yamlfile.read(self.root, rel, loader)
+        return self.docs[rel]
+
+    def files(self, pattern: str) -> List[str]:
+        return sorted(str(p.relative_to(self.root)) for p in self.root.glob(pattern) if p.is_file())
+
+    @property
+    def domain(self) -> dict:
+        data = self.doc("domain.yml").data
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def domain_intents(self) -> List[str]:
+        return [i if isinstance(i, str) else next(iter(i)) for i in self.domain.get("intents") or []]
+
+    @property
+    def retrieval_keys(self) -> Set[str]:
+        return {e.intent for e in self.examples if "/" in e.intent}
+
+    def response_names(self) -> Set[str]:
+        return {r.name for r in self.responses}
+
+    def registry_entries(self) -> List[dict]:
+        data = self.doc("content/resources.yml").data
+        entries = data.get("resources") if isinstance(data, dict) else None
+        return [e for e in entries or [] if isinstance(e, dict)]
+
+
+def _items(data: Any, key: str) -> List[Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _examples(doc: yamlfile.Doc) -> Iterator[Example]:
+    for n, item in enumerate(_items(doc.data, "nlu")):
+        if not isinstance(item, dict) or "intent" not in item:
+            continue
+        node = doc.node_at("nlu", n, "examples")
+        for line, raw in yamlfile.block_lines(doc, node):
+            yield Example(ENTITY_MARKUP.sub(r"\1", raw).strip(), str(item["intent"]), doc.rel, line)
+
+
+def load(root: Path = ROOT) -> Project:
+    """Read every file the checks need (broken files are kept, with their syntax error)."""
+    p = Project(Path(root))
+    for rel in (*RASA_FILES, *p.files("data/**/*.yml"), "content/resources.yml", *CONTENT_FILES,
+                *p.files("tests/stories/*.yml"), "tests/nlu_holdout.yml", *OTHER_FILES):
+        if (p.root / rel).exists():
+            p.doc(rel)
+    for rel in p.files("data/**/*.yml"):
+        doc = p.doc(rel)
+        for n, item in enumerate(_items(doc.data, "nlu")):
+            if isinstance(item, dict) and "intent" in item:
+                p.intent_lines.setdefault(str(item["intent"]), (rel, doc.line("nlu", n, "intent")))
+        p.examples += list(_examples(doc))
+    if (p.root / "tests/nlu_holdout.yml").exists():
+        p.holdout = list(_examples(p.doc("tests/nlu_holdout.yml")))
+    for rel in ["domain.yml"] + p.files("data/**/*.yml"):
+        doc = p.doc(rel)
+        responses = doc.data.get("responses") if isinstance(doc.data, dict) else None
+        for name, variants in (responses or {}).items() if isinstance(responses, dict) else []:
+            for i, v in enumerate(variants if isinstance(variants, list) else []):
+                if isinstance(v, dict):
+                    p.responses.append(Response(str(name), i, str(v.get("text") or ""),
+                                                [b for b in v.get("buttons") or [] if isinstance(b, dict)],
+                                                rel, doc.line("responses", name, i) or doc.line("responses", name)))
+    for rel in p.files("data/**/*.yml") + p.files("tests/stories/*.yml"):
+        doc = p.doc(rel)
+        for section in ("rules", "stories"):
+            for b, block in enumerate(_items(doc.data, section)):
+                if not isinstance(block, dict):
+                    continue
+                name = str(block.get("rule") or block.get("story") or "")
+                for part in ("condition", "steps"):
+                    for s, step in enumerate(block.get(part) or []):
+                        for kind in ("intent", "action", "active_loop"):
+                            if isinstance(step, dict) and isinstance(step.get(kind), str):
+                                p.steps.append(Step(kind, step[kind], rel,
+                                                    doc.line(section, b, part, s, kind), name))
+    return p
+
+
+# ---------------------------------------------------------------- checks
+def check_yaml(p: Project) -> Iterable[Issue]:
+    for doc in p.docs.values():
+        yield from doc.issues
+
+
+def check_contract(p: Project) -> Iterable[Issue]:
+    """Every contract intent is in the domain and has enough examples; no intent without examples."""
+    domain = set(p.domain_intents)
+    if not p.doc("domain.yml").ok:
+        return
+    counts = defaultdict(int)
+    for e in p.examples:
+        counts[e.intent] += 1
+    intents_line = p.doc("domain.yml").line("intents")
+    for name in contract.intent_names():
+        if name.split("/")[0] not in domain:
+            yield error("contract", "domain.yml", intents_line,
+                        f"Intenten «{name}» ur kontraktet (shared/contract/intents.yml) saknas under intents:.",
+                        f"Lägg till raden «  - {name.split('/')[0]}» under intents: i domain.yml. Kontraktets namn får inte ändras.")
+        need = MIN_EXAMPLES_IMPORTANT if name in IMPORTANT_INTENTS else MIN_EXAMPLES
+        if counts[name] < need:
+            file, line = p.intent_lines.get(name, ("data/nlu", None))
+            yield error("examples-count", file, line,
+                        f"Intenten «{name}» har {counts[name]} exempel; den behöver minst {need}.",
+                        f"Skriv {need - counts[name]} nya sätt att säga samma sak (med stavfel, utan å/ä/ö, "
+                        "vardagligt) under «examples:» för intenten.")
+    doc = p.doc("domain.yml")
+    for i, name in enumerate(p.domain_intents):
+        if name not in counts and not any(k.startswith(name + "/") for k in counts):
+            yield error("intent-without-examples", "domain.yml", doc.line("intents", i),
+                        f"Intenten «{name}» står i domain.yml men har inga exempel i data/nlu.",
+                        f"Lägg till ett block «- intent: {name}» med exempel i en fil i data/nlu/, "
+                        "eller ta bort intenten ur domain.yml.")
+    for name, (file, line) in sorted(p.intent_lines.items()):
+        if name.split("/")[0] not in domain:
+            yield error("unknown-intent", file, line,
+                        f"Exemplen hör till intenten «{name}», som inte finns under intents: i domain.yml.",
+                        f"Rätta stavningen, eller lägg till «  - {name.split('/')[0]}» under intents: i domain.yml.")
+
+
+def check_examples(p: Project) -> Iterable[Issue]:
+    """Duplicates within an intent, the same phrasing in two intents, held-out phrasings in training."""
+    by_exact: Dict[str, List[Example]] = defaultdict(list)
+    by_folded: Dict[str, List[Example]] = defaultdict(list)
+    for e in p.examples:
+        if not e.text:
+            yield error("empty-example", e.file, e.line, "Tom rad i exemplen («- » utan text).",
+                        "Skriv en fråga efter «- » eller ta bort raden.")
+            continue
+        by_exact[normalize(e.text)].append(e)
+        by_folded[fold(e.text)].append(e)
+    reported = set()
+    for group in by_exact.values():
+        first = group[0]
+        for e in group[1:]:
+            reported.add(id(e))
+            if e.intent == first.intent:
+                yield warning("duplicate", e.file, e.line,
+                              f"Exemplet «{e.text}» finns redan i {first.intent} ({first.file}:{first.line}).",
+                              "Ta bort den här raden – en dubblett lär chattboten inget nytt.")
+            else:
+                yield error("conflict", e.file, e.line,
+                            f"Exemplet «{e.text}» står både i {first.intent} ({first.file}:{first.line}) "
+                            f"och i {e.intent}. Chattboten kan inte veta vilket som gäller.",
+                            "Bestäm vilken intent frågan hör till och ta bort den andra raden.")
+    for group in by_folded.values():
+        first = group[0]
+        for e in group[1:]:
+            if id(e) in reported or normalize(e.text) == normalize(first.text):
+                continue
+            if e.intent == first.intent:
+                yield warning("duplicate-folded", e.file, e.line,
+                              f"«{e.text}» är samma som «{first.text}» ({first.file}:{first.line}) när å/ä/ö, "
+                              "stora bokstäver och skiljetecken räknas bort – chattboten ser dem som samma mening.",
+                              "Ta bort raden, eller skriv en verkligt annan formulering.")
+            else:
+                yield error("conflict-folded", e.file, e.line,
+                            f"«{e.text}» ({e.intent}) är samma som «{first.text}» i {first.intent} "
+                            f"({first.file}:{first.line}) när å/ä/ö och skiljetecken räknas bort. "
+                            "Chattboten kan inte skilja dem åt.",
+                            "Bestäm vilken intent frågan hör till och ta bort den andra raden.")
+    exact = {e.text.strip().lower(): e for e in p.holdout}
+    near = {fold(e.text): e for e in p.holdout}
+    for e in p.examples:
+        h = exact.get(e.text.strip().lower())
+        if h:
+            yield error("holdout-leak", e.file, e.line,
+                        f"«{e.text}» finns ordagrant i testsetet tests/nlu_holdout.yml (rad {h.line}), som aldrig "
+                        "får användas för träning – då mäter testet inte längre något.",
+                        "Ta bort raden här, eller skriv en egen formulering med samma innebörd.")
+        elif fold(e.text) in near:
+            h = near[fold(e.text)]
+            yield warning("holdout-near", e.file, e.line,
+                          f"«{e.text}» är nästan samma som «{h.text}» i testsetet tests/nlu_holdout.yml "
+                          f"(rad {h.line}); bara å/ä/ö, stora bokstäver eller skiljetecken skiljer.",
+                          "Skriv en egen formulering i stället – testsetet ska vara frågor chattboten inte tränat på.")
+
+
+def check_dialogue(p: Project) -> Iterable[Issue]:
+    """Intents and actions in rules and stories exist."""
+    from rasa.shared.core.constants import DEFAULT_ACTION_NAMES, DEFAULT_INTENTS
+
+    if not p.doc("domain.yml").ok:
+        return
+    intents = set(p.domain_intents) | set(DEFAULT_INTENTS)
+    keys = p.retrieval_keys
+    actions = (set(p.domain.get("actions") or []) | set(DEFAULT_ACTION_NAMES) | p.response_names()
+               | {"utter_" + k.split("/")[0] for k in keys} | set((p.domain.get("forms") or {}).keys()))
+    for s in p.steps:
+        if s.kind == "intent":
+            base = s.name.split("/")[0]
+            if base not in intents:
+                yield error("story-intent", s.file, s.line,
+                            f"«{s.block}» använder intenten «{s.name}», som inte finns i domain.yml.",
+                            "Rätta stavningen (jämför med listan intents: i domain.yml), "
+                            f"eller lägg till «  - {base}» där och exempel i data/nlu/.")
+            elif "/" in s.name and s.name not in keys:
+                yield error("story-intent", s.file, s.line,
+                            f"«{s.block}» använder «{s.name}», men ingen fråga i data/nlu har det namnet.",
+                            f"Rätta namnet, eller lägg till ett block «- intent: {s.name}» med exempel i data/nlu/.")
+        elif s.name not in actions:
+            yield error("story-action", s.file, s.line,
+                        f"«{s.block}» använder «{s.name}», som inte är något svar eller någon åtgärd i domain.yml.",
+                        "Rätta stavningen, eller skriv svaret under responses: "
+                        "(FAQ-svar i data/responses/faq.yml).")
+
+
+def _words(text: str) -> int:
+    return len(text.split("Källa:")[0].split())
+
+
+def _payload_intent(payload: str) -> Optional[str]:
+    if not isinstance(payload, str) or not payload.startswith("/"):
+        return None
+    return re.split(r"[{@]", payload[1:], maxsplit=1)[0].strip()
+
+
+def _check_payloads(p: Project, buttons: Iterable[dict], file: str, line: Optional[int]) -> Iterator[Issue]:
+    from rasa.shared.core.constants import DEFAULT_INTENTS
+
+    intents = set(p.domain_intents) | set(DEFAULT_INTENTS)
+    for b in buttons:
+        name = _payload_intent(b.get("payload"))
+        if name is None:
+            continue
+        if name.split("/")[0] not in intents or ("/" in name and name not in p.retrieval_keys):
+            yield error("button", file, line,
+                        f"Knappen «{b.get('title')}» skickar «/{name}», som inte är någon känd intent eller fråga.",
+                        "Rätta payload till en intent i domain.yml eller en fråga i data/nlu, t.ex. /faq/law.")
+
+
+def _registry_phones(p: Project) -> List[str]:
+    return [str((e.get("contact") or {}).get("phone"))
+            for e in p.registry_entries()
+            if isinstance(e.get("contact"), dict) and e["contact"].get("phone") and e.get("source")]
+
+
+def check_answers(p: Project) -> Iterable[Issue]:
+    """FAQ answers exist, have a source and the contract's facts; numbers are known; length."""
+    keys = p.retrieval_keys
+    by_name = defaultdict(list)
+    for r in p.responses:
+        by_name[r.name].append(r)
+    faq_file = "data/responses/faq.yml"
+    for key in sorted(keys):
+        if f"utter_{key}" not in by_name:
+            file, line = p.intent_lines.get(key, ("data/nlu", None))
+            yield error("faq-without-answer", file, line,
+                        f"Frågan «{key}» har exempel men inget svar.",
+                        f"Skriv svaret under responses: i {faq_file} som «utter_{key}:» med «- text: \"…\"» "
+                        "och en sista rad «Källa: https://…».")
+    known_numbers = _registry_phones(p)
+    facts_text = contract.facts()
+    names = contract.intent_names()
+    for r in p.responses:
+        text = r.text + " " + " ".join(str(b.get("title", "")) for b in r.buttons)
+        faq = r.name.startswith("utter_faq/")
+        if faq and r.name[len("utter_"):] not in keys:
+            yield warning("answer-without-question", r.file, r.line,
+                          f"Svaret «{r.name}» har ingen fråga: inget block «- intent: {r.name[6:]}» i data/nlu.",
+                          f"Lägg till exempel för «{r.name[6:]}» i data/nlu/, eller ta bort svaret.")
+        if not r.text.strip():
+            yield error("empty-answer", r.file, r.line, f"Svaret «{r.name}» har ingen text.",
+                        "Skriv svaret efter «- text:».")
+            continue
+        if faq:
+            source = SOURCE_LINE.search(r.text)
+            if not source:
+                yield error("source", r.file, r.line,
+                            f"Svaret «{r.name}» saknar källa.",
+                            "Avsluta texten med en tom rad och «Källa: https://…» (\\n\\nKälla: https://…), "
+                            "med adressen där uppgiften står i FACTS.md/SOURCES.md. Varje fakta behöver en källa.")
+            elif source.group(1).rstrip('.,)"') not in facts_text + _sources_text():
+                yield warning("source-unknown", r.file, r.line,
+                              f"Källan {source.group(1)} i «{r.name}» finns inte i faktabladet (FACTS.md/SOURCES.md).",
+                              "Kontrollera adressen; ny källa: be den som sköter faktabladet att lägga in den.")
+        intent = r.name[len("utter_"):] if faq else next((i for i, n in RESPONSE_FOR.items() if n == r.name), None)
+        if intent in names:
+            missing = contract.missing_facts(intent, text)
+            if missing:
+                yield error("must-say", r.file, r.line,
+                            f"Svaret «{r.name}» saknar det som kontraktet kräver: {', '.join(missing)}.",
+                            "Skriv in uppgiften ordagrant i svaret (se must_say i shared/contract/intents.yml).")
+        unknown = contract.unknown_numbers(text, known_numbers)
+        if unknown:
+            yield error("number", r.file, r.line,
+                        f"Svaret «{r.name}» innehåller telefonnummer som inte finns i faktabladet eller "
+                        f"i resources.yml: {', '.join(unknown)}.",
+                        "Kontrollera numret mot källan. Skriv bara nummer som står i FACTS.md eller i en post "
+                        "med källa i content/resources.yml – lägg till posten där först.")
+        words = _words(r.text)
+        if words > WORD_LIMIT:
+            yield error("length", r.file, r.line,
+                        f"Svaret «{r.name}» har {words} ord; riktlinjen är högst ca {WORD_GUIDELINE} och testerna "
+                        f"underkänner över {WORD_LIMIT}.", "Korta svaret: en sak per svar, korta meningar.")
+        elif words > WORD_GUIDELINE:
+            yield warning("length", r.file, r.line,
+                          f"Svaret «{r.name}» har {words} ord (riktlinje: högst ca {WORD_GUIDELINE}).",
+                          "Korta svaret om det går: en sak per svar, korta meningar.")
+        yield from _check_payloads(p, r.buttons, r.file, r.line)
+
+
+def _sources_text() -> str:
+    path = contract.SHARED / "facts" / "SOURCES.md"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def _leaves(data: Any, path: Tuple = ()) -> Iterator[Tuple[Tuple, Any]]:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _leaves(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _leaves(v, path + (i,))
+    else:
+        yield path, data
+
+
+def check_messages(p: Project) -> Iterable[Issue]:
+    """content/messages.yml: numbers from the registry, placeholders the code knows, length, buttons."""
+    rel = "content/messages.yml"
+    doc = p.doc(rel)
+    if not isinstance(doc.data, dict):
+        return
+    registry = {re.sub(r"\D", "", n) for n in _registry_phones(p)}
+    for path, value in _leaves(doc.data):
+        if not isinstance(value, str):
+            continue
+        line = doc.line(*path)
+        where = ".".join(map(str, path))
+        if path and path[-1] == "payload":
+            parent = doc.data
+            for step in path[:-1]:
+                parent = parent[step]
+            yield from _check_payloads(p, [parent], rel, line)
+            continue
+        unknown = contract.unknown_numbers(value)
+        not_in_registry = [n for n in contract.PHONE.findall(value) if re.sub(r"\D", "", n) not in registry]
+        if unknown or not_in_registry:
+            yield error("number", rel, line,
+                        f"Texten «{where}» innehåller nummer som inte finns i resources.yml (med källa): "
+                        f"{', '.join(sorted(set(unknown) | set(n.strip() for n in not_in_registry)))}.",
+                        "Skriv bara nummer som finns i en post i content/resources.yml. Lokala nummer hämtas "
+                        "ur resources.yml av koden – skriv dem inte här.")
+        bad = sorted({m for m in PLACEHOLDER.findall(value) if m not in KNOWN_PLACEHOLDERS})
+        if bad:
+            yield error("placeholder", rel, line,
+                        f"Texten «{where}» har platshållare som koden inte fyller i: "
+                        f"{', '.join('{' + b + '}' for b in bad)}.",
+                        "Använd bara platshållarna som listas överst i content/messages.yml (PLATSHÅLLARE), "
+                        "och skriv dem med klammerparenteser: {place}.")
+        words = len(PLACEHOLDER.sub("x", value).split())
+        if words > WORD_GUIDELINE:
+            yield warning("length", rel, line,
+                          f"Texten «{where}» har {words} ord (riktlinje: högst ca {WORD_GUIDELINE}).",
+                          "Korta texten: en sak per meddelande, korta meningar.")
+
+
+def _entry_line(doc: yamlfile.Doc, message: str) -> Optional[int]:
+    """Line of "post 3 …, fält 'area.counties'" in a registry message from bot.resources."""
+    m = re.match(r"post (\d+)", message)
+    if not m:
+        return doc.line("resources")
+    index = int(m.group(1)) - 1
+    f = re.search(r"fält '([^']+)'", message)
+    if f and f.group(1) != "-":
+        path = [int(x) if x.isdigit() else x for x in f.group(1).split(".")]
+        for cut in range(len(path), 0, -1):
+            line = doc.line("resources", index, *path[:cut])
+            if line:
+                return line
+    return doc.line("resources", index)
+
+
+def _resource_fix(message: str) -> str:
+    if "'verified'" in message and "saknar" in message:
+        return ("Kontrollera posten mot källan (source) och lägg till raden «verified: ÅÅÅÅ-MM-DD» "
+                "med dagens datum.")
+    if "'source'" in message and "saknar" in message:
+        return "Lägg till «source: https://…» med adressen där uppgifterna står."
+    if "verified" in message:
+        return "Skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2026-11-27 (dagen du kontrollerade källan)."
+    if "kommuner.tsv" in message:
+        return "Skriv kommunens eller länets namn exakt som i content/places/kommuner.tsv, med å/ä/ö."
+    return "Rätta fältet enligt beskrivningen överst i content/resources.yml (FÄLT)."
+
+
+def check_resources(p: Project, today: Optional[dt.date] = None) -> Iterable[Issue]:
+    """The registry schema, contacts in the fact sheet, and entries not verified for 12 months."""
+    from bot import resources
+
+    rel = "content/resources.yml"
+    doc = p.doc(rel)
+    if not doc.ok or doc.data is None:
+        return
+    problems = resources.validate(doc.data)
+    for message in problems:
+        yield error("resource", rel, _entry_line(doc, message), f"Stödresurs: {message}.", _resource_fix(message))
+    if problems:
+        return
+    facts = contract.facts()
+    today = today or dt.date.today()
+    for n, e in enumerate(doc.data["resources"]):
+        contact = e.get("contact") or {}
+        for key in ("phone", "email", "web"):
+            value = str(contact.get(key) or "")
+            if value and value not in facts:
+                yield error("resource-fact", rel, doc.line("resources", n, "contact", key),
+                            f"Stödresurs «{e['id']}»: {key} {value} står inte i faktabladet (shared/facts/FACTS.md).",
+                            "Kontrollera uppgiften mot källan (source). Nya uppgifter förs in i FACTS.md med källa "
+                            "innan de används här – be den som sköter faktabladet.")
+        verified = dt.date.fromisoformat(e["verified"])
+        age = (today - verified).days
+        if age > VERIFIED_MAX_DAYS:
+            yield warning("resource-old", rel, doc.line("resources", n, "verified"),
+                          f"Stödresurs «{e['id']}» kontrollerades senast {e['verified']} "
+                          f"(för {age // 30} månader sedan).",
+                          "Öppna källan (source), kontrollera namn, nummer, öppettider och område, "
+                          "och skriv dagens datum i verified.")
+
+
+def check_topics(p: Project) -> Iterable[Issue]:
+    rel = "content/topics.yml"
+    doc = p.doc(rel)
+    if not doc.ok or not p.doc("domain.yml").ok:
+        return
+    labels = doc.data if isinstance(doc.data, dict) else {}
+    contract_names = set(contract.intent_names())
+    for name in sorted(set(p.domain_intents) | p.retrieval_keys):
+        label = labels.get(name)
+        if not isinstance(label, str) or not label.strip():
+            make = error if name in contract_names else warning
+            yield make("topic-label", rel, None,
+                       f"Intenten «{name}» saknar en svensk etikett (visas i «Menade du …?»).",
+                       f"Lägg till raden «{name}: Kort fråga som användaren kunde ha skrivit» i {rel}.")
+
+
+def check_safety(p: Project) -> Iterable[Issue]:
+    from bot import safety
+
+    rel = "content/safety.yml"
+    doc = p.doc(rel)
+    if not doc.ok:
+        return
+    try:
+        safety.load_rules.__wrapped__(str(p.root / rel))
+    except (ValueError, TypeError, AttributeError) as err:
+        message = str(err).replace(str(p.root) + "/", "")
+        section = re.search(r"(phrases|child)\.?(\w*)", message)
+        line = doc.line(*[s for s in section.groups() if s]) if section else None
+        yield error("safety", rel, line, f"Säkerhetsreglerna går inte att läsa: {message}.",
+                    "Rätta mönstret (små bokstäver, utan å/ä/ö; tecken som ( ) [ ] ? * + måste komma i par "
+                    "eller tas bort) och kör make check igen.")
+
+
+def check_places(p: Project) -> Iterable[Issue]:
+    from bot import places
+
+    rel = "content/places/aliases.yml"
+    doc = p.doc(rel)
+    tsv = p.root / "content/places/kommuner.tsv"
+    if not doc.ok or not tsv.exists():
+        return
+    try:
+        places.Gazetteer(places._read_tsv(tsv), doc.data or {})
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        name = re.search(r"'([^']+)' är ingen", str(err))
+        line = None
+        if name:
+            for section in ("kommuner", "län"):
+                line = line or doc.line(section, name.group(1))
+        yield error("places", rel, line, f"Ortnamnen går inte att läsa: {err}.",
+                    "Skriv kommunen eller länet exakt som i content/places/kommuner.tsv (med å/ä/ö).")
+
+
+CHECKS: List[Callable[[Project], Iterable[Issue]]] = [
+    check_yaml, check_contract, check_examples, check_dialogue, check_answers, check_messages,
+    check_resources, check_topics, check_safety, check_places,
+]
+
+
+def run(root: Path = ROOT, rasa: bool = True) -> List[Issue]:
+    """All findings for the project under `root`; `rasa=False` skips Rasa's own validation."""
+    from bot.content.issues import sort_key
+
+    project = load(root)
+    issues: List[Issue] = []
+    for check in CHECKS:
+        issues += list(check(project))
+    if rasa:
+        from bot.content import rasa_validation
+
+        issues += rasa_validation.run(project, issues)
+    unique = list(dict.fromkeys(issues))
+    return sorted(unique, key=sort_key)

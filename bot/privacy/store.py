@@ -1,0 +1,357 @@
+"""A tracker store that masks personal data before anything is stored, and forgets on request.
+
+Configured by module path in endpoints.yml / endpoints.scaled.yml; `inner` names the store that
+really keeps the conversations, and the remaining keys are that store's own:
+
+    tracker_store:
+      type: bot.privacy.store.MaskingTrackerStore
+      inner: sql            # in_memory (default) | sql | redis
+      dialect: postgresql
+      url: "${DB_HOST}"
+      ...
+
+Rasa builds it with `MaskingTrackerStore(host=<url>, domain=..., event_broker=..., **other keys)`
+(rasa/core/tracker_store.py, `_load_from_module_name_in_endpoint_config`) and wraps it in its
+`FailSafeTrackerStore`.
+
+What it does
+- Masks, with `bot.privacy.mask`, every string that can hold what a person wrote before the inner
+  store sees the tracker: the user's text, the text and entity values in the parse data, message
+  metadata, slot values and bot texts (a bot text can quote the user). The channel
+  (`bot.privacy.channel`) already masks at the door; this is the second lock, for every other way
+  into Rasa. The live tracker Rasa works with is not changed: the inner store gets a masked copy.
+- "radera mitt samtal": when the latest user intent is `delete_conversation`, the whole
+  conversation (all sessions) is deleted from the inner store instead of saved – SQL: the
+  sender's rows in `events`; Redis: the key; in memory: the entry.
+- Retention: with `inner: redis` every key gets a time to live of `retention_days` (unless
+  `record_exp` is set); with `inner: in_memory` conversations whose last event is older than
+  `retention_days` are dropped at most once an hour. SQL is purged by `bot.privacy.retention.purge`
+  (`make purge`). `retention_days` defaults to the environment variable RETENTION_DAYS, else 30.
+- Faults: the inner store's errors never reach Rasa. They are logged by type only (an SQL error's
+  message quotes the statement and its parameters), the current turn is marked as failed
+  (`turn_failed`), `retrieve` returns None and `save` stores nothing for the rest of that turn.
+  `bot.privacy.channel.MaskingRestInput` then answers HTTP 503, and the web front shows its
+  safety message (112, Kvinnofridslinjen). Nothing falls through to Rasa's in-memory fallback
+  store, and every new turn tries the inner store again, so service comes back by itself.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import copy
+import logging
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Optional, Text
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import (
+    InMemoryTrackerStore,
+    RedisTrackerStore,
+    SQLTrackerStore,
+    TrackerStore,
+    create_engine_kwargs,
+)
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+
+from bot.privacy import retention
+from bot.privacy.masking import mask
+
+logger = logging.getLogger(__name__)
+
+DELETE_INTENT = "delete_conversation"
+INNER_KINDS = ("in_memory", "sql", "redis")
+IN_MEMORY_SWEEP_SECONDS = 3600.0
+
+
+# ---------------------------------------------------------------------------------------------
+# The current turn: set by the channel around one message, read by the store.
+@dataclass
+class Turn:
+    """What became of the conversation store during one message."""
+
+    store_failed: bool = False
+
+
+_TURN: contextvars.ContextVar[Optional[Turn]] = contextvars.ContextVar("privacy_turn", default=None)
+
+
+@contextlib.contextmanager
+def turn() -> Iterator[Turn]:
+    """Mark one message's handling; afterwards `.store_failed` says if the store failed meanwhile."""
+    state = Turn()
+    token = _TURN.set(state)
+    try:
+        yield state
+    finally:
+        _TURN.reset(token)
+
+
+def turn_failed() -> bool:
+    """Has the conversation store failed during the current turn (False outside a turn)?"""
+    state = _TURN.get()
+    return bool(state and state.store_failed)
+
+
+class TrackerStoreUnavailable(RasaException):
+    """The inner store failed; the message names only the kind of error, never data."""
+
+
+def describe_error(error: BaseException) -> str:
+    """`OperationalError (sqlalchemy.exc) at base.py:1234`: no message, which may quote data."""
+    kind = f"{type(error).__name__} ({type(error).__module__})"
+    frames = traceback.extract_tb(error.__traceback__) if error.__traceback__ else []
+    if frames:
+        last = frames[-1]
+        kind += f" at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}"
+    return kind
+
+
+# ---------------------------------------------------------------------------------------------
+# Masking of events
+def mask_value(value: Any) -> Any:
+    """`value` with every string in it masked (lists and dicts walked); other values as they are."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, list):
+        return [mask_value(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(mask_value(v) for v in value)
+    if isinstance(value, dict):
+        return {k: mask_value(v) for k, v in value.items()}
+    return value
+
+
+def _mask_entity(entity: Any) -> Any:
+    if not isinstance(entity, dict):
+        return entity
+    masked = dict(entity)
+    for key in ("value", "text"):
+        if key in masked:
+            masked[key] = mask_value(masked[key])
+    return masked
+
+
+def _mask_parse_data(parse_data: Any) -> Any:
+    if not isinstance(parse_data, dict):
+        return parse_data
+    masked = dict(parse_data)
+    if isinstance(masked.get("text"), str):
+        masked["text"] = mask(masked["text"])
+    if isinstance(masked.get("entities"), list):
+        masked["entities"] = [_mask_entity(e) for e in masked["entities"]]
+    if masked.get("metadata"):
+        masked["metadata"] = mask_value(masked["metadata"])
+    return masked
+
+
+def mask_event(event: Event) -> Event:
+    """A masked copy of `event`, or `event` itself when there was nothing to mask."""
+    if isinstance(event, UserUttered):
+        text = mask(event.text) if isinstance(event.text, str) else event.text
+        entities = [_mask_entity(e) for e in event.entities or []]
+        parse_data = _mask_parse_data(event.parse_data)
+        metadata = mask_value(event.metadata) if event.metadata else event.metadata
+        if (text, entities, parse_data, metadata) == (event.text, event.entities, event.parse_data, event.metadata):
+            return event
+        masked = copy.copy(event)
+        masked.text, masked.entities, masked.parse_data, masked.metadata = text, entities, parse_data, metadata
+        return masked
+    if isinstance(event, SlotSet):
+        value = mask_value(event.value)
+        if value == event.value:
+            return event
+        masked = copy.copy(event)
+        masked.value = value
+        return masked
+    if isinstance(event, BotUttered):
+        text = mask(event.text) if isinstance(event.text, str) else event.text
+        if text == event.text:
+            return event
+        masked = copy.copy(event)
+        masked.text = text
+        return masked
+    return event
+
+
+def masked_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """A copy of `tracker` whose events are masked (the tracker itself when nothing changed).
+
+    The copy is shallow apart from the events: stores read only the sender id and the events.
+    """
+    events = [mask_event(e) for e in tracker.events]
+    if all(m is e for m, e in zip(events, tracker.events)):
+        return tracker
+    clone = copy.copy(tracker)
+    clone.events = deque(events, maxlen=tracker.events.maxlen)
+    latest = next((e for e in reversed(events) if isinstance(e, UserUttered)), None)
+    if latest is not None:
+        clone.latest_message = latest
+    return clone
+
+
+def latest_intent(tracker: DialogueStateTracker) -> Optional[Text]:
+    """Name of the intent of the latest user message, if any."""
+    message = tracker.latest_message
+    return message.intent_name if message is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
+def _inner_kind(raw: Any) -> str:
+    kind = str(raw or "in_memory").strip().lower().replace("-", "_")
+    kind = {"memory": "in_memory", "inmemory": "in_memory", "in_memory": "in_memory"}.get(kind, kind)
+    if kind not in INNER_KINDS:
+        raise ValueError(f"MaskingTrackerStore: inner must be one of {', '.join(INNER_KINDS)}, not {raw!r}")
+    return kind
+
+
+class MaskingTrackerStore(TrackerStore):
+    """Masks what is stored, deletes on "radera mitt samtal", keeps Rasa running when the store fails."""
+
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[Text] = None,
+        event_broker: Optional[EventBroker] = None,
+        inner: Text = "in_memory",
+        retention_days: Optional[Any] = None,
+        **kwargs: Any,
+    ) -> None:
+        self.kind = _inner_kind(inner)
+        self.retention_days = retention.default_days() if retention_days in (None, "") else int(retention_days)
+        if self.retention_days < 1:
+            raise ValueError("MaskingTrackerStore: retention_days must be at least 1")
+        domain = domain or Domain.empty()
+        if self.kind == "sql":
+            self.inner: TrackerStore = SQLTrackerStore(domain=domain, host=host, event_broker=event_broker, **kwargs)
+            _enable_pre_ping(self.inner)
+        elif self.kind == "redis":
+            kwargs.setdefault("record_exp", self.retention_days * 86400)
+            self.inner = RedisTrackerStore(domain=domain, host=host or "localhost", event_broker=event_broker, **kwargs)
+        else:
+            self.inner = InMemoryTrackerStore(domain, event_broker)
+        self._last_sweep = time.monotonic()
+        super().__init__(domain, event_broker)
+        logger.debug("MaskingTrackerStore around %s", type(self.inner).__name__)
+
+    # Rasa sets the domain after loading the model; the inner store needs it to rebuild trackers.
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Optional[Domain]) -> None:
+        self._domain = domain or Domain.empty()
+        if hasattr(self, "inner"):
+            self.inner.domain = self._domain
+
+    # ---- faults -----------------------------------------------------------------------------
+    def _failed(self, operation: str, error: Exception) -> None:
+        state = _TURN.get()
+        if state is not None:
+            state.store_failed = True
+        logger.error("Conversation store (%s) failed in %s: %s", self.kind, operation, describe_error(error))
+
+    # ---- reading ------------------------------------------------------------------------------
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        if turn_failed():
+            return None
+        try:
+            return await self.inner.retrieve(sender_id)
+        except Exception as error:  # noqa: BLE001 – any fault of the store, see the module doc
+            self._failed("retrieve", error)
+            return None
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        if turn_failed():
+            return None
+        try:
+            return await self.inner.retrieve_full_tracker(conversation_id)
+        except Exception as error:  # noqa: BLE001
+            self._failed("retrieve_full_tracker", error)
+            return None
+
+    async def keys(self) -> Iterable[Text]:
+        try:
+            return await self.inner.keys()
+        except Exception as error:  # noqa: BLE001
+            self._failed("keys", error)
+            raise TrackerStoreUnavailable(f"conversation store ({self.kind}) unavailable") from None
+
+    # ---- writing ------------------------------------------------------------------------------
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Save a masked copy, or delete the conversation when the user asked for that."""
+        if turn_failed():
+            return  # the store failed earlier in this turn: the tracker may lack its history
+        try:
+            if latest_intent(tracker) == DELETE_INTENT:
+                await self._delete(tracker.sender_id)
+                logger.info("Conversation deleted at the user's request")
+                return
+            await self.inner.save(masked_tracker(tracker))
+            if self.kind == "in_memory":
+                self._sweep_in_memory()
+        except Exception as error:  # noqa: BLE001
+            self._failed("save", error)
+
+    async def delete(self, sender_id: Text) -> None:
+        """Delete the whole conversation (every session) of `sender_id` from the inner store."""
+        try:
+            await self._delete(sender_id)
+        except Exception as error:  # noqa: BLE001
+            self._failed("delete", error)
+            raise TrackerStoreUnavailable(f"conversation store ({self.kind}) unavailable") from None
+
+    async def _delete(self, sender_id: Text) -> None:
+        inner = self.inner
+        if isinstance(inner, SQLTrackerStore):
+            with inner.session_scope() as session:
+                session.query(inner.SQLEvent).filter(inner.SQLEvent.sender_id == sender_id).delete(
+                    synchronize_session=False
+                )
+                session.commit()
+        elif isinstance(inner, RedisTrackerStore):
+            inner.red.delete(inner.key_prefix + sender_id)
+        elif isinstance(inner, InMemoryTrackerStore):
+            inner.store.pop(sender_id, None)
+
+    def _sweep_in_memory(self) -> None:
+        """Drop in-memory conversations past the retention time (at most once an hour)."""
+        now = time.monotonic()
+        if now - self._last_sweep < IN_MEMORY_SWEEP_SECONDS:
+            return
+        self._last_sweep = now
+        removed = retention.purge_in_memory(self.inner, retention.cutoff(self.retention_days))
+        if removed:
+            logger.info("Retention: %d conversations older than %d days dropped", removed, self.retention_days)
+
+
+def _enable_pre_ping(store: SQLTrackerStore) -> None:
+    """Test pooled connections before use, so that a restarted database is picked up at once."""
+    import sqlalchemy as sa
+
+    url = store.engine.url
+    old = store.engine
+    store.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+    store.sessionmaker = sa.orm.session.sessionmaker(bind=store.engine)
+    old.dispose()
+
+
+def unwrap(store: TrackerStore) -> TrackerStore:
+    """The store that really holds the conversations, under Rasa's and our wrappers."""
+    seen = set()
+    while id(store) not in seen:
+        seen.add(id(store))
+        if isinstance(store, MaskingTrackerStore):
+            store = store.inner
+        elif hasattr(store, "_tracker_store"):  # FailSafeTrackerStore, AwaitableTrackerStore
+            store = store._tracker_store
+        else:
+            break
+    return store
+

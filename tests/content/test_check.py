@@ -1,0 +1,282 @@
+"""`make check` on broken content: each message names the file, the line and the fix. No training."""
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.content import checks
+from bot.content.issues import ERROR, WARNING
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> int:
+    """Replace the first `old` by `new` in a copied file; returns the 1-based line where `old` started."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
+def line_of(root: Path, rel: str, needle: str) -> int:
+    text = (root / rel).read_text(encoding="utf-8")
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def found(issues, code, file=None, line=None, level=None):
+    hits = [i for i in issues if i.code == code and (file is None or i.file == file)
+            and (line is None or i.line == line) and (level is None or i.level == level)]
+    assert hits, f"no {code} at {file}:{line} in:\n" + "\n".join(f"{i.where} {i.code} {i.what}" for i in issues)
+    return hits[0]
+
+
+def new_issues(root, rasa=False):
+    """Findings in the broken copy that the untouched project does not have."""
+    before = {(i.code, i.what) for i in checks.run(ROOT, rasa=False)}
+    return [i for i in checks.run(root, rasa=rasa) if (i.code, i.what) not in before]
+
+
+# ---------------------------------------------------------------- broken content
+def test_bad_indentation_names_file_line_and_fix(project):
+    rel = "data/nlu/faq_kast.yml"
+    line = edit(project, rel, "- intent: faq/kast_how\n  examples: |", "- intent: faq/kast_how\n   examples: |")
+    issue = found(checks.run(project, rasa=False), "yaml", rel, level=ERROR)
+    assert issue.line in (line, line + 1)
+    assert "YAML-fel" in issue.what and "indrag" in (issue.what + issue.fix).lower()
+    assert "mellanslag" in issue.fix
+
+
+def test_tab_character(project):
+    rel = "content/messages.yml"
+    line = edit(project, rel, "kast_buttons:\n  - title", "kast_buttons:\n\t- title") + 1
+    issue = found(checks.run(project, rasa=False), "yaml", rel, line)
+    assert "tabb" in issue.what and "mellanslag" in issue.fix
+
+
+def test_missing_quote_is_explained(project):
+    rel = "data/responses/faq.yml"
+    line = edit(project, rel, 'payload: "/faq/agency_conference"', 'payload: "/faq/agency_conference')
+    issue = found(checks.run(project, rasa=False), "yaml", rel)
+    assert issue.line >= line and "citattecken" in issue.fix
+
+
+def test_unknown_intent_in_a_story(project):
+    rel = "data/rules/help.yml"
+    line = edit(project, rel, "- intent: find_kast\n", "- intent: find_kats\n")
+    issue = found(checks.run(project, rasa=False), "story-intent", rel, line, ERROR)
+    assert "find_kats" in issue.what and "hitta KAST" in issue.what
+    assert "domain.yml" in issue.fix and "stavning" in issue.fix
+
+
+def test_unknown_response_in_a_rule(project):
+    rel = "data/rules/conversation.yml"
+    line = edit(project, rel, "- action: utter_thank", "- action: utter_thanks")
+    issue = found(checks.run(project, rasa=False), "story-action", rel, line, ERROR)
+    assert "utter_thanks" in issue.what and "responses" in issue.fix
+
+
+def test_answer_without_source(project):
+    rel = "data/responses/faq.yml"
+    line = line_of(project, rel, "  utter_faq/law:") + 1
+    edit(project, rel, "\\n\\nKälla: https://sv.wikipedia.org/wiki/Sexk%C3%B6pslagen", "")
+    issue = found(checks.run(project, rasa=False), "source", rel, line, ERROR)
+    assert "utter_faq/law" in issue.what and "Källa: https://" in issue.fix
+
+
+def test_number_not_in_the_registry(project):
+    rel = "data/responses/faq.yml"
+    line = line_of(project, rel, "  utter_faq/law:") + 1
+    edit(project, rel, "Straffet är fängelse i högst ett år.", "Ring 020-12 34 56. Straffet är fängelse i högst ett år.")
+    issue = found(checks.run(project, rasa=False), "number", rel, line, ERROR)
+    assert "020-12 34 56" in issue.what and "resources.yml" in issue.fix
+
+
+def test_number_in_messages_must_be_in_the_registry(project):
+    rel = "content/messages.yml"
+    line = edit(project, rel, "ask_location: >-\n", "ask_location: >-\n  Ring 0771-11 11 11.\n")
+    issue = found(checks.run(project, rasa=False), "number", rel, line, ERROR)
+    assert "0771-11 11 11" in issue.what
+
+
+def test_duplicate_example_within_an_intent(project):
+    rel = "data/nlu/faq_kast.yml"
+    first = line_of(project, rel, "    - vad betyder kast\n")
+    line = edit(project, rel, "    - vad betyder kast\n", "    - vad betyder kast\n    - vad betyder kast\n") + 1
+    issue = found(checks.run(project, rasa=False), "duplicate", rel, line, WARNING)
+    assert f"{rel}:{first}" in issue.what and "Ta bort" in issue.fix
+
+
+def test_same_example_in_two_intents_is_a_conflict(project):
+    rel = "data/nlu/faq_law.yml"
+    line = edit(project, rel, "    - är sexköp olagligt\n", "    - är sexköp olagligt\n    - vad är kast för typ av stöd\n") + 1
+    issue = found(checks.run(project, rasa=False), "conflict", rel, line, ERROR)
+    assert "faq/kast_what" in issue.what and "faq/law" in issue.what and "Bestäm" in issue.fix
+
+
+def test_example_equal_after_folding_in_two_intents(project):
+    rel = "data/nlu/faq_law.yml"
+    line = edit(project, rel, "    - är sexköp olagligt\n", "    - är sexköp olagligt\n    - vad ar kast for typ av stod\n") + 1
+    issue = found(checks.run(project, rasa=False), "conflict-folded", rel, line, ERROR)
+    assert "å/ä/ö" in issue.what
+
+
+def test_resource_without_verified_date(project):
+    rel = "content/resources.yml"
+    entry = line_of(project, rel, "  - id: kast_umea")
+    verified = line_of(project, rel, "  - id: kast_karlstad") - 2  # kast_umea's verified line
+    text = (project / rel).read_text(encoding="utf-8").splitlines(keepends=True)
+    assert text[verified - 1].strip().startswith("verified:")
+    del text[verified - 1]
+    (project / rel).write_text("".join(text), encoding="utf-8")
+    issue = found(checks.run(project, rasa=False), "resource", rel, entry, ERROR)
+    assert "kast_umea" in issue.what and "verified" in issue.what
+    assert "verified: ÅÅÅÅ-MM-DD" in issue.fix
+
+
+def test_resource_not_verified_for_a_year(project):
+    rel = "content/resources.yml"
+    old = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+    line = line_of(project, rel, "  - id: kast_umea")
+    text = (project / rel).read_text(encoding="utf-8")
+    start = text.index("  - id: kast_umea")
+    at = text.index("verified:", start)
+    end = text.index("\n", at)
+    (project / rel).write_text(text[:at] + f"verified: {old}" + text[end:], encoding="utf-8")
+    vline = text[:at].count("\n") + 1
+    issue = found(checks.run(project, rasa=False), "resource-old", rel, vline, WARNING)
+    assert vline > line and "kast_umea" in issue.what and old in issue.what and "dagens datum" in issue.fix
+
+
+def test_resource_with_unknown_place(project):
+    rel = "content/resources.yml"
+    line = edit(project, rel, "area: {municipalities: [Umeå]}", "area: {municipalities: [Umea]}")
+    issue = found(checks.run(project, rasa=False), "resource", rel, line, ERROR)
+    assert "Umea" in issue.what and "kommuner.tsv" in issue.fix
+
+
+def test_contract_intent_with_too_few_examples(project):
+    rel = "data/nlu/safety.yml"
+    text = (project / rel).read_text(encoding="utf-8")
+    start = text.index("- intent: crisis")
+    block_end = text.index("\n- intent:", start + 1) if "\n- intent:" in text[start + 1:] else len(text)
+    lines = text[start:block_end].split("\n")
+    kept = lines[:12] + [l for l in lines[12:] if not l.strip().startswith("- ")]
+    (project / rel).write_text(text[:start] + "\n".join(kept) + text[block_end:], encoding="utf-8")
+    issue = found(checks.run(project, rasa=False), "examples-count", rel, level=ERROR)
+    assert "crisis" in issue.what and "minst 60" in issue.what
+
+
+def test_faq_question_without_answer(project):
+    rel = "data/responses/faq.yml"
+    edit(project, rel, "  utter_faq/law_selling:", "  utter_faq/law_sellinq:")
+    issues = checks.run(project, rasa=False)
+    issue = found(issues, "faq-without-answer", "data/nlu/faq_law.yml", level=ERROR)
+    assert "faq/law_selling" in issue.what and "utter_faq/law_selling" in issue.fix
+    found(issues, "answer-without-question", rel, level=WARNING)
+
+
+def test_missing_contract_fact(project):
+    rel = "domain.yml"
+    edit(project, rel, "Självmordslinjen 90101", "Självmordslinjen")
+    issue = found(checks.run(project, rasa=False), "must-say", rel, level=ERROR)
+    assert "utter_crisis" in issue.what and "90101" in issue.what
+
+
+def test_long_answer_is_listed(project):
+    rel = "data/responses/faq.yml"
+    line = line_of(project, rel, "  utter_faq/law:") + 1
+    edit(project, rel, "Straffet är fängelse i högst ett år.", "Straffet är fängelse i högst ett år." + " Mer text här." * 8)
+    issue = found(checks.run(project, rasa=False), "length", rel, line)
+    assert "ord" in issue.what and "80" in issue.what
+
+
+def test_unknown_placeholder_in_messages(project):
+    rel = "content/messages.yml"
+    line = edit(project, rel, "here: I {place} finns {name}.", "here: I {plats} finns {name}.")
+    issue = found(checks.run(project, rasa=False), "placeholder", rel, line, ERROR)
+    assert "{plats}" in issue.what
+
+
+def test_button_to_unknown_intent(project):
+    rel = "content/messages.yml"
+    line = edit(project, rel, "payload: /faq/kast_how", "payload: /faq/kast_hw")
+    issue = found(checks.run(project, rasa=False), "button", rel, line, ERROR)
+    assert "/faq/kast_hw" in issue.what
+
+
+def test_broken_safety_pattern(project):
+    rel = "content/safety.yml"
+    edit(project, rel, "    - sjalvmord\\w*", "    - sjalvmord(\\w*")
+    issue = found(checks.run(project, rasa=False), "safety", rel, level=ERROR)
+    assert "phrases.crisis" in issue.what and issue.line
+
+
+def test_unknown_place_alias(project):
+    rel = "content/places/aliases.yml"
+    line = edit(project, rel, "  Upplands Väsby: [Väsby]", "  Upplands Vasby: [Väsby]")
+    issue = found(checks.run(project, rasa=False), "places", rel, line, ERROR)
+    assert "Upplands Vasby" in issue.what
+
+
+def test_duplicate_key_in_a_file(project):
+    rel = "data/responses/faq.yml"
+    text = (project / rel).read_text(encoding="utf-8")
+    block_start = text.index("  utter_faq/law:")
+    block_end = text.index("\n\n", block_start)
+    (project / rel).write_text(text + "\n" + text[block_start:block_end] + "\n", encoding="utf-8")
+    issue = found(checks.run(project, rasa=False), "duplicate-key", rel, level=ERROR)
+    assert "utter_faq/law" in issue.what and f"rad {text[:block_start].count(chr(10)) + 1}" in issue.what
+
+
+# ---------------------------------------------------------------- Rasa's own validation
+def test_rasa_validation_is_translated(project):
+    edit(project, "domain.yml", "  - delete_conversation\n", "  - delete_conversation\n  - ny_fraga\n")
+    with (project / "data/nlu/ny.yml").open("w", encoding="utf-8") as f:
+        f.write('version: "3.1"\nnlu:\n- intent: ny_fraga\n  examples: |\n    - en helt ny fråga om något\n')
+    issues = checks.run(project, rasa=True)
+    issue = found(issues, "rasa", "domain.yml", level=ERROR)
+    assert "ny_fraga" in issue.what and "regel" in issue.what and "data/rules" in issue.fix
+    assert issue.line == line_of(project, "domain.yml", "  - ny_fraga")
+
+
+def test_misspelled_key_is_explained(project):
+    rel = "data/nlu/faq_kast.yml"
+    line = edit(project, rel, "- intent: faq/kast_what\n  examples: |", "- intent: faq/kast_what\n  exampels: |")
+    issue = found(checks.run(project, rasa=True), "rasa-read", rel, line, ERROR)
+    assert "«exampels:»" in issue.what and "examples:" in issue.fix
+
+
+def test_rasa_reports_conflicting_stories(project):
+    (project / "data/stories").mkdir(exist_ok=True)
+    with (project / "data/stories/extra.yml").open("w", encoding="utf-8") as f:
+        f.write('version: "3.1"\nstories:\n- story: tack och hej\n  steps:\n  - intent: thank\n'
+                '  - action: utter_greet\n- story: tack och hej då\n  steps:\n  - intent: thank\n'
+                '  - action: utter_goodbye\n')
+    issue = found(checks.run(project, rasa=True), "rasa-conflict", "data/stories/extra.yml", level=ERROR)
+    assert "thank" in issue.what and "«tack och hej»" in issue.what and issue.line
+
+
+# ---------------------------------------------------------------- the real project and the command line
+def test_real_project_has_no_errors():
+    issues = checks.run(ROOT, rasa=True)
+    errors = [f"{i.where}: {i.what}" for i in issues if i.is_error]
+    assert not errors, f"{len(errors)} fel:\n" + "\n".join(errors[:20])
+
+
+def test_command_line_help_is_bilingual():
+    out = subprocess.run([sys.executable, "-m", "bot", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0
+    for word in ("kontrollera innehållet", "check the content", "report", "purge", "eval"):
+        assert word in out.stdout
+
+
+def test_command_line_check_exit_code_and_message(project):
+    edit(project, "data/rules/help.yml", "- intent: find_kast\n", "- intent: find_kats\n")
+    out = subprocess.run([sys.executable, "-m", "bot", "check", "--utan-rasa", "--root", str(project)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1
+    assert "data/rules/help.yml:" in out.stdout and "Gör så här" in out.stdout and "find_kats" in out.stdout

@@ -1,0 +1,57 @@
+"""Fast retraining: an answer's text must not change what the NLU steps are trained on (no training here)."""
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.content import training
+
+
+def _data(answer: str, extra_example: bool = False) -> TrainingData:
+    examples = [Message(data={"text": "vad säger lagen", "intent": "faq", "intent_response_key": "faq/law"}),
+                Message(data={"text": "hej", "intent": "greet"})]
+    if extra_example:
+        examples.append(Message(data={"text": "är sexköp olagligt", "intent": "faq", "intent_response_key": "faq/law"}))
+    return TrainingData(examples, responses={"utter_faq/law": [{"text": answer}]})
+
+
+def test_answer_text_does_not_change_the_nlu_fingerprint():
+    before = training.without_answer_texts(_data("Sedan 1999 är det olagligt."))
+    after = training.without_answer_texts(_data("Sedan 1 januari 1999 är det olagligt."))
+    assert _data("a").fingerprint() != _data("b").fingerprint()  # Rasa's own behaviour
+    assert before.fingerprint() == after.fingerprint()
+    assert after.responses == {"utter_faq/law": [{"text": "utter_faq/law"}]}
+    assert after.intent_examples[0].get("intent_response_key") == "faq/law"
+
+
+def test_new_examples_still_change_it():
+    assert (training.without_answer_texts(_data("x")).fingerprint()
+            != training.without_answer_texts(_data("x", extra_example=True)).fingerprint())
+
+
+def test_install_is_idempotent(monkeypatch):
+    from rasa.graph_components.providers.nlu_training_data_provider import NLUTrainingDataProvider
+
+    monkeypatch.setattr(NLUTrainingDataProvider, "provide", NLUTrainingDataProvider.provide)  # undone afterwards
+    training.install()
+    patched = NLUTrainingDataProvider.provide
+    training.install()
+    assert NLUTrainingDataProvider.provide is patched
+
+
+def test_patched_graph_passes_rasas_validation(monkeypatch):
+    """Rasa validates every component of the training graph before it trains (no training here)."""
+    import rasa.engine.validation
+    from rasa.engine.recipes.recipe import Recipe
+    from rasa.graph_components.providers.nlu_training_data_provider import NLUTrainingDataProvider
+    from rasa.shared.data import TrainingType
+    from rasa.shared.importers.importer import TrainingDataImporter
+
+    from conftest import ROOT
+
+    monkeypatch.setattr(NLUTrainingDataProvider, "provide", NLUTrainingDataProvider.provide)
+    training.install()
+    importer = TrainingDataImporter.load_from_config(str(ROOT / "config.yml"), str(ROOT / "domain.yml"),
+                                                     [str(ROOT / "data")])
+    config = importer.get_config()
+    recipe = Recipe.recipe_for_name(config.get("recipe"))
+    config, _, _ = recipe.auto_configure(importer.get_config_file_for_auto_config(), config, TrainingType.BOTH)
+    rasa.engine.validation.validate(recipe.graph_config_for_recipe(config, {}, training_type=TrainingType.BOTH))
