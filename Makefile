@@ -6,8 +6,6 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 RASA        := $(PY) -m bot.rasa_main
 MODEL       := models/current.tar.gz
-TRAIN_INPUT := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
-               $(wildcard bot/nlu/*.py) bot/nlp.py bot/text.py bot/places.py bot/language.py bot/safety.py
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -32,7 +30,7 @@ $(VENV)/.installed: requirements.lock scripts/find-python310.sh
 	$(PY) -m pip install --quiet -r requirements.lock
 	touch $@
 
-system-deps: node_modules/.installed
+system-deps: setup node_modules/.installed
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 node_modules/.installed: package.json package-lock.json
@@ -46,23 +44,20 @@ lock: ## bygg om låsfilen från requirements.in
 	{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze | grep -v '^-e'; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 
 # ---------- träning ----------
-# `python -m bot train` = `rasa train` med Rasas cache (.rasa/cache), där FAQ-svarens text hålls utanför
-# NLU-stegens indata (bot/content/training.py): ändras bara ett svar tränas NLU inte om. Se CONTENT.md.
-$(MODEL): $(VENV)/.installed $(TRAIN_INPUT)
+# Rasa jämför själv data, domän och konfiguration med den senaste modellen (fingeravtryck) och
+# tränar bara om något ändrats; oförändrade delar hämtas ur träningscachen (.rasa/cache).
+train: setup
 	@mkdir -p models
-	$(PY) -m bot train --out models --quiet
-	@touch $@
-
-train: $(MODEL)
+	$(RASA) train --fixed-model-name current --out models --quiet
 
 # ---------- körning ----------
-run: setup $(MODEL)
+run: train
 	@bash scripts/run.sh
 
 # ---------- tester ----------
-test: setup system-deps $(MODEL)
+test: system-deps train
 	$(RASA) data validate --fail-on-warnings --quiet
-	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results/core --quiet
+	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --e2e --out results/core --quiet
 	$(PY) -m pytest tests -q
 
 check: setup
@@ -77,15 +72,15 @@ report: setup $(MODEL)
 purge: setup
 	$(PY) -m bot purge
 
-bench: setup $(MODEL)
+bench: train
 	RASA_MAX_CACHE_SIZE=0 $(PY) -m bench.nlu  # korsvalideringen ska inte tränga ut modellens steg ur .rasa/cache
 	$(PY) -m bench.latency
 	$(PY) bench/places_bench.py
 
-bench-web: setup system-deps $(MODEL)
+bench-web: system-deps train
 	$(PY) -m bench.web
 
-screenshot: setup system-deps $(MODEL)
+screenshot: system-deps train
 	$(PY) tools/screenshot.py
 
 clean:

@@ -34,6 +34,7 @@ import asyncio
 import json
 import random
 import re
+import shutil
 import tempfile
 import time
 import uuid
@@ -462,7 +463,7 @@ def run(front_url: str, stores, pids: Dict[str, int], logs: Sequence[Path], mess
 
 def main() -> None:
     from bot import procs
-    from tests.scale.servers import SCALED_ENDPOINTS, ScaledStores, Servers
+    from tests.scale.servers import MODEL, SCALED_ENDPOINTS, ScaledStores, Servers
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--messages", type=int, default=MESSAGES, help="requests in all (default: 30 minutes' worth)")
@@ -474,11 +475,13 @@ def main() -> None:
     args = p.parse_args()
     logs = Path(tempfile.mkdtemp(prefix="soak-"))
     print(f"logs in {logs}", flush=True)
+    model = logs / "model.tar.gz"
+    shutil.copyfile(MODEL, model)
     with ScaledStores(prefix="jamchat_soak") as stores:
         servers = Servers(logs)
         try:
             actions = servers.actions()
-            replicas = [servers.rasa(chr(ord("a") + i), args.endpoints, stores.env()) for i in range(args.replicas)]
+            replicas = [servers.rasa(chr(ord("a") + i), args.endpoints, stores.env(), model=model) for i in range(args.replicas)]
             procs.wait_http(f"http://127.0.0.1:{servers.action_port}/health", timeout=60, proc=actions)
             for proc, url in replicas:
                 servers.wait(url, proc, timeout=600)
@@ -491,6 +494,7 @@ def main() -> None:
                      args.think_seconds, args.max_seconds)
         finally:
             servers.stop()
+            model.unlink(missing_ok=True)
     raise SystemExit(0 if ok else 1)
 
 

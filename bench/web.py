@@ -27,6 +27,7 @@ import asyncio
 import math
 import os
 import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -35,7 +36,7 @@ from typing import Dict, List, Sequence
 from bench import soak as soak_module
 from bench.load import LoadResult, rss_mb, run_load
 from bot import procs
-from tests.scale.servers import SCALED_ENDPOINTS, ScaledStores, Servers
+from tests.scale.servers import MODEL, SCALED_ENDPOINTS, ScaledStores, Servers
 
 # Questions and conversation steps people send (not training data verbatim); a conversation takes
 # them in order from a different starting point, so flows like "sluta köpa sex" → "umea" occur.
@@ -119,6 +120,9 @@ def main() -> None:
     print(f"bench.web: logs in {logs}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}", flush=True)
     print(f"front settings: production defaults (WEB_RASA_CONCURRENCY 16, queue 5 s, Rasa timeout 15 s) "
           f"with {', '.join(f'{k}={v}' for k, v in LOAD_ENV.items())}", flush=True)
+    # a copy, so that a training that replaces models/current.tar.gz meanwhile changes nothing here
+    model = logs / "model.tar.gz"
+    shutil.copyfile(MODEL, model)
     rows: Dict[str, List[LoadResult]] = {}
     soak_ok = True
     servers = Servers(logs)
@@ -128,7 +132,7 @@ def main() -> None:
 
         if not args.no_embedded:
             t0 = time.monotonic()
-            rasa, url = servers.rasa("embedded", "endpoints.yml")
+            rasa, url = servers.rasa("embedded", "endpoints.yml", model=model)
             servers.wait(url, rasa, timeout=600)
             print(f"embedded Rasa ready in {time.monotonic() - t0:.0f} s", flush=True)
             front, front_url = servers.web("embedded", [url], **LOAD_ENV)
@@ -139,7 +143,7 @@ def main() -> None:
 
         with ScaledStores(prefix="jamchat_bench") as stores:
             t0 = time.monotonic()
-            (rasa_a, url_a), (rasa_b, url_b) = (servers.rasa(n, args.endpoints, stores.env()) for n in ("a", "b"))
+            (rasa_a, url_a), (rasa_b, url_b) = (servers.rasa(n, args.endpoints, stores.env(), model=model) for n in ("a", "b"))
             servers.wait(url_a, rasa_a, timeout=600)
             servers.wait(url_b, rasa_b, timeout=600)
             print(f"two scaled replicas ready in {time.monotonic() - t0:.0f} s "
@@ -171,6 +175,7 @@ def main() -> None:
             servers.stop()
     finally:
         servers.stop()
+        model.unlink(missing_ok=True)
     raise SystemExit(0 if soak_ok else 1)
 
 

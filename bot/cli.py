@@ -150,6 +150,7 @@ def cmd_train(args) -> int:
         extra += ["--finetune", args.finetune, "--epoch-fraction", str(args.epoch_fraction)]
     if args.quiet:
         extra.append("--quiet")
+    extra += getattr(args, "rasa_args", [])
     started = time.monotonic()
     try:
         training.train(extra)
@@ -240,7 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_parse)
 
     p = _parser("train", "Träna om modellen med Rasas cache: ändrade svarstexter tränar inte om NLU.\n"
-                "Retrain with Rasa's cache; an answer text edit does not retrain NLU.",
+                "Retrain with Rasa's cache; an answer text edit does not retrain NLU.\n"
+                "Andra flaggor skickas vidare till `rasa train` / other options go to `rasa train` "
+                "(t.ex. / e.g. --dry-run, --debug).",
                 sub, aliases=["trana"], help="träna om (snabbt, med cache) / retrain (fast, cached)")
     p.add_argument("--out", default="models", help="mapp för modellen / model folder")
     p.add_argument("--force", "--allt", dest="force", action="store_true",
@@ -267,7 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command not in ("train", "trana"):
+        parser.error("okända argument / unrecognized arguments: " + " ".join(rest))
+    args.rasa_args = rest  # `train` passes them on to `rasa train` (e.g. --dry-run, --debug)
     if args.command not in ("train", "trana"):
         _quiet()
     return args.func(args)

@@ -16,6 +16,8 @@ The domain, and so what users see, keeps the real texts; only the dialogue polic
 the packaging run again after an answer edit. The answer texts in the model's parse output
 (`response_selector.faq.response.responses`) become the answer's name; nothing in the project reads
 them (the bot, the actions and the evaluation use `intent_response_key`).
+
+A second patch fixes a cache miss in Rasa itself: see `_diet_leaves_data_unchanged`.
 """
 from typing import Any, Dict, List
 
@@ -37,7 +39,45 @@ def without_answer_texts(training_data):
 
 
 def install() -> None:
-    """Patch Rasa's NLU training data provider (idempotent). Call before `rasa train`."""
+    """Both patches below (idempotent). Call before `rasa train`."""
+    _stable_answers()
+    _diet_leaves_data_unchanged()
+
+
+def _diet_leaves_data_unchanged() -> None:
+    """DIETClassifier.train writes BILOU entity tags into the training examples it is given.
+
+    DIETClassifier, EntitySynonymMapper and ResponseSelector all train on the same training data
+    object, and Rasa computes each step's cache key from that object just before the step runs. When
+    DIET trains, it changes the object first, so the two later steps are stored under keys that the next
+    training (with DIET taken from the cache, so unchanged data) never asks for: the ResponseSelector
+    was trained again once more after every NLU training. Restoring the examples' data after DIET has
+    trained gives the later steps the same input whether DIET ran or came from the cache; they do not
+    use the tags (ResponseSelector has no entity recognition).
+    """
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    original = DIETClassifier.train
+    if getattr(original, _MARK, False):
+        return
+
+    def train(self, training_data: TrainingData) -> Resource:
+        saved = [(m, dict(m.data)) for m in training_data.training_examples]
+        try:
+            return original(self, training_data)
+        finally:
+            for message, data in saved:
+                message.data = data
+
+    setattr(train, _MARK, True)
+    train.__doc__ = original.__doc__
+    DIETClassifier.train = train
+
+
+def _stable_answers() -> None:
+    """Patch Rasa's NLU training data provider: answer texts replaced by their names."""
     from rasa.graph_components.providers.nlu_training_data_provider import NLUTrainingDataProvider
     from rasa.shared.importers.importer import TrainingDataImporter
     from rasa.shared.nlu.training_data.training_data import TrainingData

@@ -29,12 +29,33 @@ def test_new_examples_still_change_it():
 
 def test_install_is_idempotent(monkeypatch):
     from rasa.graph_components.providers.nlu_training_data_provider import NLUTrainingDataProvider
+    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+    from rasa.nlu.selectors.response_selector import ResponseSelector
 
     monkeypatch.setattr(NLUTrainingDataProvider, "provide", NLUTrainingDataProvider.provide)  # undone afterwards
+    monkeypatch.setattr(DIETClassifier, "train", DIETClassifier.train)
     training.install()
-    patched = NLUTrainingDataProvider.provide
+    patched = NLUTrainingDataProvider.provide, DIETClassifier.train
     training.install()
-    assert NLUTrainingDataProvider.provide is patched
+    assert (NLUTrainingDataProvider.provide, DIETClassifier.train) == patched
+    assert ResponseSelector.train is DIETClassifier.train
+
+
+def test_diet_training_leaves_the_examples_as_they_were(monkeypatch):
+    """The wrapper restores what DIET writes into the shared examples (BILOU tags), without training."""
+    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+
+    def fake_train(self, training_data):
+        for m in training_data.training_examples:
+            m.set("entities_bilou", ["O"])  # what apply_bilou_schema does
+        return "resource"
+
+    monkeypatch.setattr(DIETClassifier, "train", fake_train)
+    training.install()
+    data = _data("svar")
+    before = data.fingerprint()
+    assert DIETClassifier.train(object(), data) == "resource"
+    assert data.fingerprint() == before
 
 
 def test_patched_graph_passes_rasas_validation(monkeypatch):
@@ -47,7 +68,10 @@ def test_patched_graph_passes_rasas_validation(monkeypatch):
 
     from conftest import ROOT
 
+    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+
     monkeypatch.setattr(NLUTrainingDataProvider, "provide", NLUTrainingDataProvider.provide)
+    monkeypatch.setattr(DIETClassifier, "train", DIETClassifier.train)
     training.install()
     importer = TrainingDataImporter.load_from_config(str(ROOT / "config.yml"), str(ROOT / "domain.yml"),
                                                      [str(ROOT / "data")])
