@@ -67,6 +67,12 @@ def fallback(status: int, data) -> str:
     return data.get("fallback") if isinstance(data, dict) else None
 
 
+def answered_rate(result: LoadResult) -> float:
+    """Answers per second that came from Rasa (not the front's busy/unavailable fallback)."""
+    real = len(result.latencies) - sum(result.labels.values())
+    return real / result.seconds if result.seconds else 0.0
+
+
 def action_failures(logs: Sequence[Path]) -> int:
     """Custom actions that fell back to the national lines (action server not reached)."""
     pattern = re.compile(r"Custom action \S+ failed")
@@ -83,7 +89,7 @@ def load_levels(label: str, url: str, levels: Sequence[int], messages: int, max_
         per_user = max(3, math.ceil(messages / users))
         result = asyncio.run(run_load(endpoint, MESSAGES, users=users, per_user=per_user, body=web_body,
                                       timeout=30, ok=answered, label=fallback, max_seconds=max_seconds))
-        print(result.line(f"{label}, {users} conv"), flush=True)
+        print(result.line(f"{label}, {users} conv") + f"  (real answers {answered_rate(result):.1f}/s)", flush=True)
         results.append(result)
     rss = "  ".join(f"{name} {rss_mb(pid):.0f} MB" for name, pid in pids.items())
     print(f"{label}: RSS {rss}", flush=True)
@@ -94,14 +100,16 @@ def load_levels(label: str, url: str, levels: Sequence[int], messages: int, max_
 
 
 def summary(rows: Dict[str, List[LoadResult]], levels: Sequence[int]) -> None:
-    print("\nsummary (through the web front; p50/p95 in ms, msg/s, errors, busy answers)")
-    print(f"{'configuration':<22}" + "".join(f"{'%d conv' % u:>34}" for u in levels))
+    print("\nsummary through the web front, per level of concurrent conversations:\n"
+          "  p50/p95 latency ms | answers/s (all) | of them from Rasa/s | errors | busy answers [| unavailable]")
+    print(f"{'configuration':<20}" + "".join(f"{'%d conv' % u:>38}" for u in levels))
     for label, results in rows.items():
         cells = []
         for r in results:
-            cells.append(f"{r.pct(0.5) * 1000:6.0f}/{r.pct(0.95) * 1000:6.0f} {r.rate:6.1f}/s e{r.errors} b{r.labels.get('busy', 0)}"
-                         + (f" u{r.labels['unavailable']}" if r.labels.get("unavailable") else ""))
-        print(f"{label:<22}" + "".join(f"{c:>34}" for c in cells))
+            cells.append(f"{r.pct(0.5) * 1000:.0f}/{r.pct(0.95) * 1000:.0f} | {r.rate:.1f} | {answered_rate(r):.1f} | "
+                         f"{r.errors} | {r.labels.get('busy', 0)}"
+                         + (f" | u{r.labels['unavailable']}" if r.labels.get("unavailable") else ""))
+        print(f"{label:<20}" + "".join(f"{c:>38}" for c in cells))
 
 
 def main() -> None:

@@ -184,6 +184,17 @@ def find_places_in_text(text: str) -> List[Place]:
     return gazetteer().find_all(text or "")
 
 
+def bare_place(text: str) -> Optional[Place]:
+    """The place when a message is nothing but a place ("Skövde", "jag bor i umea"), else None."""
+    content = [w for w in fold(text or "").split() if w not in FILLERS]
+    if not content or len(content) > MAX_WORDS:
+        return None
+    place = find_place(" ".join(content))
+    if place and len(content) <= len(fold(place.name).split()):
+        return place
+    return None
+
+
 def municipalities() -> Sequence[Place]:
     return gazetteer().municipalities
 

@@ -142,3 +142,31 @@ def test_failed_custom_action_answers_with_national_lines():
     assert len(events) == 1 and "112" in events[0].text
     assert "020-50 50 50" in events[0].text
     assert events[0].metadata["fallback"] == FALLBACK_NAME
+
+
+def _location_extractor():
+    from bot.nlu.location import LocationExtractor
+
+    return LocationExtractor(LocationExtractor.get_default_config())
+
+
+def test_location_entity_gets_canonical_name():
+    m = _message("jag bor i umea", "want_to_stop_buying", [("want_to_stop_buying", 0.9)])
+    m.set("entities", [{"entity": "location", "value": "umea", "start": 10, "end": 14, "extractor": "DIETClassifier"}])
+    _location_extractor().process([m])
+    assert [e["value"] for e in m.get("entities")] == ["Umeå"]
+
+
+def test_gazetteer_adds_missed_place_and_drops_non_places():
+    m = _message("finns kast i Skelleftea", "find_kast", [("find_kast", 0.9)])
+    m.set("entities", [{"entity": "location", "value": "kast", "start": 6, "end": 10}])
+    _location_extractor().process([m])
+    assert [e["value"] for e in m.get("entities")] == ["Skellefteå"]
+    assert m.get(INTENT)["name"] == "find_kast"
+
+
+@pytest.mark.parametrize("text", ["Skövde", "jag bor i umea", "Jönköpings län"])
+def test_bare_place_is_inform_location(text):
+    m = _message(text, "report_suspicion", [("report_suspicion", 0.8)])
+    _location_extractor().process([m])
+    assert m.get(INTENT)["name"] == "inform_location"

@@ -3,7 +3,9 @@
 Runs after DIETClassifier and EntitySynonymMapper. Each `location` entity found by DIET is
 checked against the gazetteer (`bot.places`): a real place gets its canonical name with å/ä/ö
 ("umea" → "Umeå"), anything else is dropped. Places the gazetteer finds in the text that DIET
-missed are added. The gazetteer is the one home of place matching; this is only the adapter.
+missed are added. A message that is nothing but a place ("Skövde", "jag bor i umea") is the
+intent `inform_location`, whatever the classifier thought. The gazetteer is the one home of place
+matching; this is only the adapter.
 """
 from typing import Any, Dict, List, Text
 
@@ -11,7 +13,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import places
@@ -39,7 +41,10 @@ class LocationExtractor(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {}
+        return {"bare_place_intent": "inform_location"}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._bare_place_intent = config.get("bare_place_intent")
 
     @classmethod
     def create(
@@ -50,7 +55,7 @@ class LocationExtractor(GraphComponent):
         execution_context: ExecutionContext,
     ) -> "LocationExtractor":
         places.gazetteer()  # build the index at load time, not on the first message
-        return cls()
+        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -77,3 +82,8 @@ class LocationExtractor(GraphComponent):
                               "confidence_entity": 1.0, "extractor": NAME})
                 known.add(place.name)
         message.set(ENTITIES, others + found, add_to_output=True)
+        if self._bare_place_intent and places.bare_place(text):
+            name = self._bare_place_intent
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+            message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{"name": name, "confidence": 1.0}] + ranking, add_to_output=True)
