@@ -149,12 +149,12 @@ class Request:
     content_type: str = "application/json"
     headers: Dict[str, str] = field(default_factory=dict)
     expect: Tuple[int, ...] = (200,)
-    may_be_silent: bool = False  # "/restart" is answered with no messages
+    may_be_silent: bool = False  # "/restart" (also with entities) is answered with no messages
 
 
 def message(conversation_id: str, text: str, kind: str = "normal", expect: Tuple[int, ...] = (200,)) -> Request:
     body = json.dumps({"conversation_id": conversation_id, "message": text}, ensure_ascii=False).encode()
-    return Request(kind, body, expect=expect, may_be_silent=text.strip() == "/restart")
+    return Request(kind, body, expect=expect, may_be_silent=text.strip().startswith("/restart"))
 
 
 def new_id() -> str:
@@ -232,6 +232,7 @@ class SoakResult:
     seconds: float = 0.0
     statuses: Counter = field(default_factory=Counter)  # (kind, status) -> count
     fallbacks: Counter = field(default_factory=Counter)  # "busy" / "unavailable"
+    fallbacks_by_kind: Counter = field(default_factory=Counter)  # (kind, fallback) -> count
     unexpected: Counter = field(default_factory=Counter)  # (kind, status) -> count
     timeouts: int = 0
     failures: Counter = field(default_factory=Counter)  # exception name -> count
@@ -293,6 +294,7 @@ async def soak(url: str, messages: int = MESSAGES, conversations: int = CONVERSA
                 return
             if data.get("fallback"):
                 result.fallbacks[data["fallback"]] += 1
+                result.fallbacks_by_kind[(request.kind, data["fallback"])] += 1
             if not data.get("messages") and not request.may_be_silent:
                 result.unexpected[(request.kind, "no messages")] += 1
 
@@ -403,7 +405,8 @@ def report(result: SoakResult, traffic: Traffic, memory: MemoryWatch, errors: Di
         f"  HTTP 5xx: {result.server_errors}   timeouts: {result.timeouts}   connection failures: "
         f"{sum(result.failures.values())} {dict(result.failures) or ''}",
         f"  unexpected answers: {sum(result.unexpected.values())} {dict(result.unexpected) or ''}",
-        f"  fallbacks: busy {result.fallbacks.get('busy', 0)}, unavailable (Rasa failed) {result.fallbacks.get('unavailable', 0)}",
+        f"  fallbacks: busy {result.fallbacks.get('busy', 0)}, unavailable (Rasa failed) {result.fallbacks.get('unavailable', 0)}; "
+        f"busy by kind: " + ", ".join(f"{k} {n} of {kinds[k]}" for (k, f), n in sorted(result.fallbacks_by_kind.items()) if f == "busy"),
         *memory.lines(),
         "  error lines in logs: " + ", ".join(f"{k} {v}" for k, v in errors.items()),
         f"  personal data values sent: {len(traffic.personal_sent)} "
