@@ -62,11 +62,14 @@ def rasa_body(sender: str, text: str) -> dict:
 async def run_load(url: str, messages: Sequence[str], users: int, per_user: int,
                    body: Body = rasa_body, timeout: float = 30.0, ok=lambda status, data: status == 200,
                    label: Optional[Callable[[int, Any], Optional[str]]] = None,
-                   max_seconds: Optional[float] = None) -> LoadResult:
+                   max_seconds: Optional[float] = None, per_conversation: Optional[int] = None) -> LoadResult:
     """`users` conversations at once, each sending `per_user` messages one after the other.
 
     `label(status, data)` may name an accepted answer (counted in `labels`); after `max_seconds`
-    no new message is started (the run is cut short, `seconds` is what it took)."""
+    no new message is started (the run is cut short, `seconds` is what it took). With
+    `per_conversation`, a user starts a new conversation (a new sender id) after that many
+    messages, as people do: real chats are short, and Rasa's cost per message grows with the
+    length of the conversation."""
     result = LoadResult(users)
     stop_at = time.perf_counter() + max_seconds if max_seconds else None
     conn = aiohttp.TCPConnector(limit=0)
@@ -77,6 +80,8 @@ async def run_load(url: str, messages: Sequence[str], users: int, per_user: int,
             for i in range(per_user):
                 if stop_at is not None and time.perf_counter() > stop_at:
                     return
+                if per_conversation and i and i % per_conversation == 0:
+                    sender = uuid.uuid4().hex
                 text = messages[(n * 7 + i) % len(messages)]
                 start = time.perf_counter()
                 try:

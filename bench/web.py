@@ -5,8 +5,9 @@
 Starts the action server and the web front (`python -m bot.web`) as child processes and sends
 conversations to the front's POST /api/message, as the widget does, at each level of concurrent
 conversations. Each conversation sends its messages one after the other (the next when the answer
-has come); a level sends at least `--messages` messages (≥ 3 per conversation), bounded by
-`--max-seconds`. Printed per level: messages answered, p50/p95 latency, messages per second,
+has come) and is replaced by a new one after 8 messages (chats are short; Rasa's cost per message
+grows with the conversation's length); a level sends at least `--messages` messages (≥ 3 per
+concurrent conversation), bounded by `--max-seconds`. Printed per level: messages answered, p50/p95 latency, messages per second,
 errors (HTTP errors – anything but 200 with messages – and client timeouts at 30 s), and how many
 answers were the front's "busy" fallback (no free Rasa slot within WEB_RASA_QUEUE_TIMEOUT, or Rasa
 slower than WEB_RASA_TIMEOUT) or "unavailable" (Rasa failed).
@@ -48,6 +49,9 @@ MESSAGES = [
     "hur fungerar kast", "jag bor i malmö", "vad säger lagen om webbkamera", "hej då",
 ]
 
+# A person's chat is short: after this many messages the "user" starts a new conversation.
+PER_CONVERSATION = 8
+
 LOAD_ENV = {
     # one client address for all the load: the per-client and per-conversation limits are raised
     "WEB_RATE_CLIENT": "10000000",
@@ -88,7 +92,8 @@ def load_levels(label: str, url: str, levels: Sequence[int], messages: int, max_
     for users in levels:
         per_user = max(3, math.ceil(messages / users))
         result = asyncio.run(run_load(endpoint, MESSAGES, users=users, per_user=per_user, body=web_body,
-                                      timeout=30, ok=answered, label=fallback, max_seconds=max_seconds))
+                                      timeout=30, ok=answered, label=fallback, max_seconds=max_seconds,
+                                      per_conversation=PER_CONVERSATION))
         print(result.line(f"{label}, {users} conv") + f"  (real answers {answered_rate(result):.1f}/s)", flush=True)
         results.append(result)
     rss = "  ".join(f"{name} {rss_mb(pid):.0f} MB" for name, pid in pids.items())

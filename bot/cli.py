@@ -86,6 +86,10 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _num(value: float, decimals: int = 2) -> str:
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
 def _model_or_fail(path: Path) -> Optional[str]:
     if not path.exists():
         print(f"Modellen {path} saknas. Träna först: make train (The model is missing: run make train.)")
@@ -104,11 +108,12 @@ def cmd_eval(args) -> int:
     report = Parser(model).evaluate(load_examples(str(args.holdout)))
     recall = report.recall()
     print(f"Testset: {args.holdout} ({len(report.pairs)} meningar som chattboten inte tränat på)")
-    print(f"Träffsäkerhet (accuracy): {report.accuracy:.3f}   (krav: minst {MIN_ACCURACY})")
-    print(f"Genomsnittligt F1 per intent (macro F1): {report.macro_f1:.3f}")
-    print("Säkerhetsintenterna (krav: 1,00): " + ", ".join(f"{i} {recall.get(i, 0):.2f}" for i in SAFETY_INTENTS))
+    print(f"Träffsäkerhet (accuracy): {_num(report.accuracy, 3)}   (krav: minst {_num(MIN_ACCURACY)})")
+    print(f"Genomsnittligt F1 per intent (macro F1): {_num(report.macro_f1, 3)}")
+    print("Säkerhetsintenterna, recall (krav: 1,00): "
+          + ", ".join(f"{i} {_num(recall.get(i, 0))}" for i in SAFETY_INTENTS))
     weakest = sorted(recall.items(), key=lambda kv: kv[1])[:6]
-    print("Svagast: " + ", ".join(f"{label(i)} ({i}) {r:.2f}" for i, r in weakest))
+    print("Lägst recall: " + ", ".join(f"{label(i)} ({i}) {_num(r)}" for i, r in weakest))
     errors = report.errors()
     if errors:
         print(f"\nFeltolkade meningar ({len(errors)}): mening → borde vara / blev")
@@ -132,9 +137,9 @@ def cmd_parse(args) -> int:
         name = full_intent(result)
         confidence = (result.get("intent") or {}).get("confidence") or 0.0
         print(f"«{text}»")
-        print(f"  tolkas som: {name} – {label(name)} (säkerhet {confidence:.2f})")
+        print(f"  tolkas som: {name} – {label(name)} (säkerhet {_num(confidence)})")
         for item in (result.get("intent_ranking") or [])[1:4]:
-            print(f"  därefter:   {item['name']} ({item['confidence']:.2f})")
+            print(f"  därefter:   {item['name']} ({_num(item['confidence'])})")
         for entity in result.get("entities") or []:
             print(f"  hittade {entity.get('entity')}: {entity.get('value')}")
     return 0

@@ -4,7 +4,9 @@
 - `bot.content.yamlfile` – YAML files read with line numbers; syntax errors explained in Swedish.
 - `bot.content.checks`   – every check of the content; `run(root)` returns the findings.
 - `bot.content.rasa_validation` – Rasa's own data validation, in-process, translated.
-- `bot.content.training` – fast retraining: answer texts kept out of the NLU training fingerprint.
+- `bot.content.printout` – the short Swedish text report of the check.
+- `bot.content.training` – fast retraining: answer texts kept out of the NLU training input, and a
+  Rasa cache miss after DIET training fixed (`python -m bot train`, used by `make train`).
 - `bot.content.conversations` – aggregated, anonymised figures from the tracker store.
 - `bot.content.report`   – the HTML report (`python -m bot report`).
 """

@@ -108,7 +108,7 @@ class RasaRelay:
         self.concurrency = concurrency
         self._slots: Optional[asyncio.Semaphore] = None
         self._session: Optional[aiohttp.ClientSession] = None
-        self._turn = itertools.count()
+        self._round_robin = itertools.count()
         self._down_until = [0.0] * len(urls)
         self._turns: Dict[str, _Turn] = {}
 
@@ -174,7 +174,7 @@ class RasaRelay:
     def _order(self) -> List[int]:
         """Replicas to try for one message: round robin, those recently unreachable last."""
         count = len(self.webhook_urls)
-        first = next(self._turn) % count
+        first = next(self._round_robin) % count
         order = [(first + step) % count for step in range(count)]
         now = time.monotonic()
         return [i for i in order if self._down_until[i] <= now] + [i for i in order if self._down_until[i] > now]

@@ -27,6 +27,37 @@ def line_of(root: Path, rel: str, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
+def examples_of(root: Path, rel: str, intent: str):
+    """(line, text) of the examples of `intent` in a copied NLU file."""
+    from bot.content import yamlfile
+
+    doc = yamlfile.read(root, rel)
+    n = next(i for i, item in enumerate(doc.data["nlu"]) if item.get("intent") == intent)
+    return yamlfile.block_lines(doc, doc.node_at("nlu", n, "examples"))
+
+
+def insert_after_line(root: Path, rel: str, line: int, text: str) -> int:
+    """Insert `text` (one line, without newline) after `line`; returns the new line's number."""
+    lines = (root / rel).read_text(encoding="utf-8").split("\n")
+    lines.insert(line, text)
+    (root / rel).write_text("\n".join(lines), encoding="utf-8")
+    return line + 1
+
+
+def edit_answer(root: Path, name: str, change) -> int:
+    """Apply `change(text) -> text` to the first text of response `name` in faq.yml; returns its line."""
+    import re
+
+    rel = "data/responses/faq.yml"
+    lines = (root / rel).read_text(encoding="utf-8").split("\n")
+    index = lines.index(f"  {name}:") + 1
+    m = re.match(r'(\s*- text: ")(.*)(")$', lines[index])
+    assert m, lines[index]
+    lines[index] = m.group(1) + change(m.group(2)) + m.group(3)
+    (root / rel).write_text("\n".join(lines), encoding="utf-8")
+    return index + 1
+
+
 def found(issues, code, file=None, line=None, level=None):
     hits = [i for i in issues if i.code == code and (file is None or i.file == file)
             and (line is None or i.line == line) and (level is None or i.level == level)]
@@ -81,16 +112,14 @@ def test_unknown_response_in_a_rule(project):
 
 def test_answer_without_source(project):
     rel = "data/responses/faq.yml"
-    line = line_of(project, rel, "  utter_faq/law:") + 1
-    edit(project, rel, "\\n\\nKälla: https://sv.wikipedia.org/wiki/Sexk%C3%B6pslagen", "")
+    line = edit_answer(project, "utter_faq/law", lambda text: text.split("\\n\\nKälla:")[0])
     issue = found(checks.run(project, rasa=False), "source", rel, line, ERROR)
     assert "utter_faq/law" in issue.what and "Källa: https://" in issue.fix
 
 
 def test_number_not_in_the_registry(project):
     rel = "data/responses/faq.yml"
-    line = line_of(project, rel, "  utter_faq/law:") + 1
-    edit(project, rel, "Straffet är fängelse i högst ett år.", "Ring 020-12 34 56. Straffet är fängelse i högst ett år.")
+    line = edit_answer(project, "utter_faq/law", lambda text: "Ring 020-12 34 56. " + text)
     issue = found(checks.run(project, rasa=False), "number", rel, line, ERROR)
     assert "020-12 34 56" in issue.what and "resources.yml" in issue.fix
 
@@ -104,22 +133,27 @@ def test_number_in_messages_must_be_in_the_registry(project):
 
 def test_duplicate_example_within_an_intent(project):
     rel = "data/nlu/faq_kast.yml"
-    first = line_of(project, rel, "    - vad betyder kast\n")
-    line = edit(project, rel, "    - vad betyder kast\n", "    - vad betyder kast\n    - vad betyder kast\n") + 1
+    first, text = examples_of(project, rel, "faq/kast_what")[0]
+    line = insert_after_line(project, rel, first, f"    - {text}")
     issue = found(checks.run(project, rasa=False), "duplicate", rel, line, WARNING)
     assert f"{rel}:{first}" in issue.what and "Ta bort" in issue.fix
 
 
 def test_same_example_in_two_intents_is_a_conflict(project):
+    _, text = examples_of(project, "data/nlu/faq_kast.yml", "faq/kast_what")[0]
     rel = "data/nlu/faq_law.yml"
-    line = edit(project, rel, "    - är sexköp olagligt\n", "    - är sexköp olagligt\n    - vad är kast för typ av stöd\n") + 1
+    line = insert_after_line(project, rel, examples_of(project, rel, "faq/law")[0][0], f"    - {text}")
     issue = found(checks.run(project, rasa=False), "conflict", rel, line, ERROR)
     assert "faq/kast_what" in issue.what and "faq/law" in issue.what and "Bestäm" in issue.fix
 
 
 def test_example_equal_after_folding_in_two_intents(project):
+    from bot.text import fold, normalize
+
+    _, text = next((l, t) for l, t in examples_of(project, "data/nlu/faq_kast.yml", "faq/kast_what")
+                   if fold(t) != normalize(t))
     rel = "data/nlu/faq_law.yml"
-    line = edit(project, rel, "    - är sexköp olagligt\n", "    - är sexköp olagligt\n    - vad ar kast for typ av stod\n") + 1
+    line = insert_after_line(project, rel, examples_of(project, rel, "faq/law")[0][0], f"    - {fold(text)}")
     issue = found(checks.run(project, rasa=False), "conflict-folded", rel, line, ERROR)
     assert "å/ä/ö" in issue.what
 
@@ -188,10 +222,9 @@ def test_missing_contract_fact(project):
 
 def test_long_answer_is_listed(project):
     rel = "data/responses/faq.yml"
-    line = line_of(project, rel, "  utter_faq/law:") + 1
-    edit(project, rel, "Straffet är fängelse i högst ett år.", "Straffet är fängelse i högst ett år." + " Mer text här." * 8)
-    issue = found(checks.run(project, rasa=False), "length", rel, line)
-    assert "ord" in issue.what and "80" in issue.what
+    line = edit_answer(project, "utter_faq/law", lambda text: "Mer text här. " * 30 + text)
+    issue = found(checks.run(project, rasa=False), "length", rel, line, ERROR)
+    assert "ord" in issue.what and "80" in issue.what and "Korta" in issue.fix
 
 
 def test_unknown_placeholder_in_messages(project):

@@ -114,3 +114,17 @@ def test_per_intent_rows_and_plots(tmp_path):
     report.plot_confusion(r, tmp_path / "c.png", "test")
     report.plot_f1(rows, tmp_path / "f.png", "test")
     assert (tmp_path / "c.png").exists() and (tmp_path / "f.png").exists()
+
+
+def test_purge_command_uses_the_endpoints_and_days(tmp_path, capsys, monkeypatch):
+    """`python -m bot purge` hands the endpoints file and the days to bot.privacy.retention.purge."""
+    from bot import cli
+    from content.demo_store import write
+
+    monkeypatch.setattr(cli, "_quiet", lambda: None)  # keep the test session's logging as it is
+    endpoints = write(tmp_path / "store", count=20, weeks=6)
+    assert cli.main(["purge", "--days", "30", "--endpoints", str(endpoints)]) == 0
+    out = capsys.readouterr().out
+    assert "30 dagar" in out
+    left = conversations.from_endpoints(endpoints)
+    assert 0 < left.conversations < 20
