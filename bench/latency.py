@@ -54,6 +54,7 @@ def ours(args) -> dict:
 
 def stock(args) -> dict:
     work = Path(tempfile.mkdtemp()) / "stock"
+    work.mkdir(parents=True)
     t0 = time.monotonic()
     subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(work)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -216,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="antal delar i korsvalideringen (en träning per del; standard 3) / "
                         "cross-validation folds (one training each; default 3)")
     p.add_argument("--snabb", "--quick", dest="quick", action="store_true",
-                   help="ingen korsvalidering: bara testsetet med nuvarande modell (ca 1 min) / "
+                   help="ingen korsvalidering: bara testsetet med nuvarande modell (1–3 min) / "
                         "no cross-validation: held-out set with the current model only")
     p.add_argument("--modell", "--model", dest="model", default=str(DEFAULT_MODEL),
                    help="modellen för testsetet / model for the held-out set")
