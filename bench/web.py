@@ -97,7 +97,8 @@ def load_levels(label: str, url: str, levels: Sequence[int], messages: int, max_
         print(result.line(f"{label}, {users} conv") + f"  (real answers {answered_rate(result):.1f}/s)", flush=True)
         results.append(result)
     rss = "  ".join(f"{name} {rss_mb(pid):.0f} MB" for name, pid in pids.items())
-    print(f"{label}: RSS {rss}", flush=True)
+    print(f"{label}: RSS {rss}; load average now {os.getloadavg()[0]:.1f} (other work on this machine skews the figures)",
+          flush=True)
     failed = action_failures(rasa_logs) - failed_before
     if failed:
         print(f"{label}: WARNING {failed} custom action calls failed (answered with the national lines)", flush=True)
