@@ -5,9 +5,15 @@ FAQ message is the full retrieval intent (`faq/law`), as the contract names it.
 """
 import asyncio
 import logging
+import os
+import random
+import shutil
+import tempfile
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Tuple
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from rasa.shared.nlu.training_data.loading import load_data
 
@@ -106,3 +112,59 @@ class Parser:
 
     def evaluate(self, examples: Iterable[Example]) -> Report:
         return Report([(e, full_intent(self.parse(e.text))) for e in examples])
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def folds(k: int, seed: int = 42):
+    """Stratified folds over data/nlu: yields (train TrainingData, test messages)."""
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    data = load_data(str(ROOT / "data" / "nlu"))
+    by_intent: Dict[str, list] = defaultdict(list)
+    for m in data.intent_examples:
+        by_intent[m.get_full_intent()].append(m)
+    rng = random.Random(seed)
+    assignment = []
+    for intent in sorted(by_intent):
+        msgs = by_intent[intent]
+        rng.shuffle(msgs)
+        assignment += [(i % k, m) for i, m in enumerate(msgs)]
+    for fold in range(k):
+        train = [m for f, m in assignment if f != fold]
+        test = [m for f, m in assignment if f == fold]
+        yield TrainingData(train, entity_synonyms=data.entity_synonyms), test
+
+
+def cross_validate(k: int, log: Callable[[str], None] = print) -> Report:
+    """k-fold cross-validation over data/nlu with the project's pipeline; all predictions pooled.
+
+    One NLU training per fold, with Rasa's training cache off so that the folds do not push the
+    real model's steps out of `.rasa/cache`.
+    """
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+
+    pairs = []
+    saved = os.environ.get("RASA_MAX_CACHE_SIZE")
+    os.environ["RASA_MAX_CACHE_SIZE"] = "0"
+    try:
+        for i, (train, test) in enumerate(folds(k)):
+            started = time.monotonic()
+            with tempfile.TemporaryDirectory() as tmp:
+                data_dir = Path(tmp) / "data"
+                data_dir.mkdir()
+                (data_dir / "nlu.yml").write_text(RasaYAMLWriter().dumps(train), encoding="utf-8")
+                shutil.copy(ROOT / "data" / "responses" / "faq.yml", data_dir / "responses.yml")
+                model = train_nlu(str(ROOT / "config.yml"), str(data_dir), str(Path(tmp) / "models"),
+                                  domain=str(ROOT / "domain.yml"))
+                fold = Parser(model).evaluate([Example(m.get("text"), m.get_full_intent()) for m in test])
+            pairs += fold.pairs
+            log(f"  fold {i + 1}/{k}: accuracy {fold.accuracy:.3f} ({time.monotonic() - started:.0f} s)")
+    finally:
+        if saved is None:
+            os.environ.pop("RASA_MAX_CACHE_SIZE", None)
+        else:
+            os.environ["RASA_MAX_CACHE_SIZE"] = saved
+    return Report(pairs)

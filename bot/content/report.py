@@ -5,7 +5,7 @@
 
 Two parts:
 1. How well the assistant understands questions. With `folds` > 0: k-fold cross-validation over
-   data/nlu (the folds of `bench.nlu.folds`; one NLU training per fold, with Rasa's training cache
+   data/nlu (the folds of `bot.evaluation.folds`; one NLU training per fold, with Rasa's training cache
    switched off so that the folds do not push the real model's steps out of `.rasa/cache`). Always,
    when a model exists: the held-out set tests/nlu_holdout.yml with the current model. Per intent:
    F1, what it is confused with, the phrasings it gets wrong; and a confusion matrix picture.
@@ -13,9 +13,6 @@ Two parts:
 """
 import datetime as dt
 import html
-import os
-import shutil
-import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -31,33 +28,9 @@ HOLDOUT = ROOT / "tests" / "nlu_holdout.yml"
 # ---------------------------------------------------------------- NLU quality
 def cross_validate(k: int, log=print) -> Report:
     """k-fold cross-validation over data/nlu with the project's pipeline; all predictions pooled."""
-    from rasa.model_training import train_nlu
-    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+    from bot import evaluation
 
-    from bench.nlu import folds
-
-    pairs = []
-    saved = os.environ.get("RASA_MAX_CACHE_SIZE")
-    os.environ["RASA_MAX_CACHE_SIZE"] = "0"  # the folds must not evict the real model from .rasa/cache
-    try:
-        for i, (train, test) in enumerate(folds(k)):
-            started = time.monotonic()
-            with tempfile.TemporaryDirectory() as tmp:
-                data_dir = Path(tmp) / "data"
-                data_dir.mkdir()
-                (data_dir / "nlu.yml").write_text(RasaYAMLWriter().dumps(train), encoding="utf-8")
-                shutil.copy(ROOT / "data" / "responses" / "faq.yml", data_dir / "responses.yml")
-                model = train_nlu(str(ROOT / "config.yml"), str(data_dir), str(Path(tmp) / "models"),
-                                  domain=str(ROOT / "domain.yml"))
-                fold = Parser(model).evaluate([Example(m.get("text"), m.get_full_intent()) for m in test])
-            pairs += fold.pairs
-            log(f"  del {i + 1}/{k}: träffsäkerhet {fold.accuracy:.3f} ({time.monotonic() - started:.0f} s)")
-    finally:
-        if saved is None:
-            os.environ.pop("RASA_MAX_CACHE_SIZE", None)
-        else:
-            os.environ["RASA_MAX_CACHE_SIZE"] = saved
-    return Report(pairs)
+    return evaluation.cross_validate(k, log=log)
 
 
 def per_intent(report: Report) -> List[dict]:
