@@ -1,7 +1,8 @@
 """Speed and size of the assistant against stock Rasa (`rasa init`), on this machine, in one run.
 
 Prints: server ready time, p50/p95 for one user, throughput and p95 at 50 concurrent REST users,
-RSS of Rasa + action server; the same for stock Rasa and the ratios. `python -m bench.latency
+RSS of Rasa + action server; the same for stock Rasa and the ratios. Conversations are
+PER_CONVERSATION messages long for both. `python -m bench.latency
 [--skip-stock] [--messages N]`. Only 127.0.0.1 is contacted; every run is bounded.
 """
 import argparse
@@ -26,10 +27,17 @@ OUR_MESSAGES = [
 STOCK_MESSAGES = ["hello", "I am sad", "great", "are you a bot?", "yes", "no", "good morning", "bye"]
 
 
+# Messages per conversation: a real chat here is a handful of questions. Every user starts a new
+# conversation (new sender id) after this many messages, for our assistant and stock Rasa alike.
+PER_CONVERSATION = 10
+
+
 def measure(label: str, url: str, messages, pids, single: int, concurrent_users: int, per_user: int) -> dict:
+    """Closed loop: each user sends its next message as soon as the previous answer arrives."""
     asyncio.run(run_load(url, messages, users=1, per_user=20))  # warm-up
-    one = asyncio.run(run_load(url, messages, users=1, per_user=single))
-    many = asyncio.run(run_load(url, messages, users=concurrent_users, per_user=per_user, timeout=60))
+    one = asyncio.run(run_load(url, messages, users=1, per_user=single, per_conversation=PER_CONVERSATION))
+    many = asyncio.run(run_load(url, messages, users=concurrent_users, per_user=per_user, timeout=60,
+                                per_conversation=PER_CONVERSATION))
     rss = sum(rss_mb(p) for p in pids)
     print(one.line(f"{label}, one user"))
     print(many.line(f"{label}, {concurrent_users} users"))

@@ -4,6 +4,7 @@ Run with `make bench` (or `python -m bench.nlu [--folds 5] [--skip-cv]`). Prints
 thresholds are asserted by the tests, not here.
 """
 import argparse
+import json
 import time
 from pathlib import Path
 
@@ -35,6 +36,14 @@ def cross_validate(k: int) -> float:
     print("  lowest F1: " + ", ".join(f"{i} {f:.2f}" for i, f in worst))
     top = sorted(report.confusions().items(), key=lambda kv: -kv[1])[:8]
     print("  most confused: " + ", ".join(f"{a}→{b} ×{n}" for (a, b), n in top))
+    out = ROOT / "results" / "cv-errors.tsv"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("".join(f"{e}\t{p}\t{t}\n" for t, e, p in sorted(report.errors(), key=lambda x: (x[1], x[2]))),
+                   encoding="utf-8")
+    print(f"  every wrong prediction: {out.relative_to(ROOT)} (expected, predicted, text)")
+    with (ROOT / "results" / "cv-parses.jsonl").open("w", encoding="utf-8") as f:
+        for (example, _), parse in zip(report.pairs, report.parses):
+            f.write(json.dumps({"expected": example.intent, "parse": parse}, ensure_ascii=False, default=str) + "\n")
     return report.macro_f1
 
 

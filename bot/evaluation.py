@@ -32,6 +32,7 @@ class Report:
     """Predictions against labels, with the figures derived from them."""
 
     pairs: List[Tuple[Example, str]] = field(default_factory=list)
+    parses: List[dict] = field(default_factory=list)  # the raw parse of each message, same order
 
     @property
     def accuracy(self) -> float:
@@ -104,6 +105,9 @@ class Parser:
         configure_logging_and_warnings(log_level)
         configure_structlog(log_level)
 
+        from bot.nlu import fast_load
+
+        fast_load.install()
         self._loop = asyncio.new_event_loop()
         self.agent = Agent.load(model_path)
 
@@ -111,7 +115,12 @@ class Parser:
         return self._loop.run_until_complete(self.agent.parse_message(text))
 
     def evaluate(self, examples: Iterable[Example]) -> Report:
-        return Report([(e, full_intent(self.parse(e.text))) for e in examples])
+        report = Report()
+        for e in examples:
+            parse = self.parse(e.text)
+            report.pairs.append((e, full_intent(parse)))
+            report.parses.append(parse)
+        return report
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,7 +155,7 @@ def cross_validate(k: int, log: Callable[[str], None] = print) -> Report:
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
 
-    pairs = []
+    pairs, parses = [], []
     saved = os.environ.get("RASA_MAX_CACHE_SIZE")
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"
     try:
@@ -161,10 +170,11 @@ def cross_validate(k: int, log: Callable[[str], None] = print) -> Report:
                                   domain=str(ROOT / "domain.yml"))
                 fold = Parser(model).evaluate([Example(m.get("text"), m.get_full_intent()) for m in test])
             pairs += fold.pairs
+            parses += fold.parses
             log(f"  fold {i + 1}/{k}: accuracy {fold.accuracy:.3f} ({time.monotonic() - started:.0f} s)")
     finally:
         if saved is None:
             os.environ.pop("RASA_MAX_CACHE_SIZE", None)
         else:
             os.environ["RASA_MAX_CACHE_SIZE"] = saved
-    return Report(pairs)
+    return Report(pairs, parses)

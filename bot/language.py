@@ -11,10 +11,15 @@ from typing import Iterable, Optional
 
 from lingua import Language, LanguageDetectorBuilder
 
+# Each Latin-script language costs ~23 MB of lingua models in every Rasa process (non-Latin
+# scripts are only loaded when such text arrives). The list is what people write here; Nynorsk,
+# French, Turkish, Portuguese and Italian were dropped in 2026-11: on our labelled messages the
+# gate then found more foreign messages (80 of 100, was 77) and misjudged fewer Swedish ones (11,
+# was 14), with 95 MB less memory. A language not listed still ends up "foreign" when it is closer
+# to a listed foreign language than to Swedish, and DIET's other_language intent covers the rest.
 DEFAULT_LANGUAGES = (
-    "SWEDISH", "DANISH", "BOKMAL", "NYNORSK", "ENGLISH", "GERMAN", "FRENCH", "SPANISH",
-    "POLISH", "FINNISH", "ARABIC", "PERSIAN", "SOMALI", "RUSSIAN", "UKRAINIAN", "ROMANIAN",
-    "THAI", "TURKISH", "PORTUGUESE", "ITALIAN",
+    "SWEDISH", "DANISH", "BOKMAL", "ENGLISH", "GERMAN", "SPANISH", "POLISH", "FINNISH", "SOMALI",
+    "ROMANIAN", "ARABIC", "PERSIAN", "RUSSIAN", "UKRAINIAN", "THAI",
 )
 UNDERSTOOD = ("SWEDISH", "DANISH", "BOKMAL", "NYNORSK")
 _WORD = re.compile(r"[^\W\d_]{2,}")

@@ -1,4 +1,4 @@
-"""Rasa tokenizer for everyday Swedish: spaCy tokens and lookup lemmas, å/ä/ö folded.
+"""Rasa tokenizer for everyday Swedish: spaCy tokens and lookup lemmas (`bot.nlp`), å/ä/ö folded.
 
 People write "kopa", "köpa" and "köper"; folding the text and the lemma (`bot.text.fold`) lets the
 featurizers see one word. Token offsets still point into the original text, so entity values keep
@@ -13,7 +13,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlp import swedish_nlp
+from bot.nlp import lemma_store, swedish_nlp
 from bot.text import fold
 
 
@@ -38,6 +38,7 @@ class SwedishTokenizer(Tokenizer):
         super().__init__(config)
         self._fold = fold if config.get("fold_diacritics", True) else str.lower
         self._nlp = swedish_nlp()
+        self._lemma = lemma_store().lemma  # opens (or first builds) the on-disk lemma store
 
     @classmethod
     def create(
@@ -62,6 +63,6 @@ class SwedishTokenizer(Tokenizer):
             word = "".join(self._fold(t.text).split())  # "020-50" → "02050", one token
             if not word:
                 continue
-            lemma = "".join(self._fold(t.lemma_).split()) or word
+            lemma = "".join(self._fold(self._lemma(t.text)).split()) or word
             tokens.append(Token(word, t.idx, lemma=lemma))
         return self._apply_token_pattern(tokens)

@@ -27,6 +27,12 @@ What it does
   `record_exp` is set); with `inner: in_memory` conversations whose last event is older than
   `retention_days` are dropped at most once an hour. SQL is purged by `bot.privacy.retention.purge`
   (`make purge`). `retention_days` defaults to the environment variable RETENTION_DAYS, else 30.
+- History (in memory and Redis, which store a conversation as one record): a conversation keeps its latest `max_event_history` events (default 100, about 20
+  exchanges; environment variable MAX_EVENT_HISTORY). Rasa reads, replays and writes a
+  conversation's whole history on every message, so without a bound each answer got slower the
+  longer someone wrote (one 200-message conversation: p50 170 ms, against 30 ms for short ones).
+  Older events are dropped from the store too: less kept about the person, and a slot set
+  long ago (the place) is forgotten, so the assistant asks again.
 - Faults: the inner store's errors never reach Rasa. They are logged by type only (an SQL error's
   message quotes the statement and its parameters), the current turn is marked as failed
   (`turn_failed`), `retrieve` returns None and `save` stores nothing for the rest of that turn.
@@ -67,6 +73,20 @@ logger = logging.getLogger(__name__)
 DELETE_INTENT = "delete_conversation"
 INNER_KINDS = ("in_memory", "sql", "redis")
 IN_MEMORY_SWEEP_SECONDS = 3600.0
+DEFAULT_MAX_EVENT_HISTORY = 100
+
+
+def _max_event_history(value: Any) -> Optional[int]:
+    """The configured bound (endpoint key, else MAX_EVENT_HISTORY, else 100); 0 or "none" = no bound."""
+    import os
+
+    raw = os.environ.get("MAX_EVENT_HISTORY", DEFAULT_MAX_EVENT_HISTORY) if value in (None, "") else value
+    if str(raw).strip().lower() in ("0", "none"):
+        return None
+    bound = int(raw)
+    if bound < 10:
+        raise ValueError("MaskingTrackerStore: max_event_history must be at least 10 (or 0/none for no bound)")
+    return bound
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,9 +240,12 @@ class MaskingTrackerStore(TrackerStore):
         event_broker: Optional[EventBroker] = None,
         inner: Text = "in_memory",
         retention_days: Optional[Any] = None,
+        max_event_history: Optional[Any] = None,
         **kwargs: Any,
     ) -> None:
         self.kind = _inner_kind(inner)
+        # SQL appends only the events it lacks, counted by position: a cut history would lose events.
+        self.history_bound = None if self.kind == "sql" else _max_event_history(max_event_history)
         self.retention_days = retention.default_days() if retention_days in (None, "") else int(retention_days)
         if self.retention_days < 1:
             raise ValueError("MaskingTrackerStore: retention_days must be at least 1")
@@ -237,6 +260,7 @@ class MaskingTrackerStore(TrackerStore):
             self.inner = InMemoryTrackerStore(domain, event_broker)
         self._last_sweep = time.monotonic()
         super().__init__(domain, event_broker)
+        self.max_event_history = self.inner.max_event_history = self.history_bound
         logger.debug("MaskingTrackerStore around %s", type(self.inner).__name__)
 
     # Rasa sets the domain after loading the model; the inner store needs it to rebuild trackers.
@@ -258,6 +282,17 @@ class MaskingTrackerStore(TrackerStore):
         logger.error("Conversation store (%s) failed in %s: %s", self.kind, operation, describe_error(error))
 
     # ---- reading ------------------------------------------------------------------------------
+    async def get_or_create_tracker(
+        self, sender_id: Text, max_event_history: Optional[int] = None, append_action_listen: bool = True
+    ) -> DialogueStateTracker:
+        """Rasa asks without a bound (None); ours applies to every tracker read or created."""
+        bound = max_event_history or self.history_bound
+        self.max_event_history = self.inner.max_event_history = bound
+        tracker = await self.retrieve(sender_id)
+        if tracker is None:
+            tracker = await self.create_tracker(sender_id, append_action_listen=append_action_listen)
+        return tracker
+
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         if turn_failed():
             return None

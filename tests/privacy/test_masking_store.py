@@ -259,3 +259,45 @@ def test_redis_keys_expire_after_the_retention_time(redis_up):
     run(store.save(conversation("s", ["hej"])))
     ttl = store.inner.red.ttl(store.inner.key_prefix + "s")
     assert 7 * 86400 - 60 < ttl <= 7 * 86400
+
+
+# ---- bounded history ------------------------------------------------------------------------
+def _long_turns(store: MaskingTrackerStore, sender: str, turns: int) -> None:
+    """`turns` exchanges, each read from and saved to the store as Rasa does."""
+    for i in range(turns):
+        live = run(store.get_or_create_tracker(sender))
+        for event in list(conversation(sender, [f"fråga {i}"]).events)[-4:]:
+            live.update(event)
+        run(store.save(live))
+
+
+def test_history_is_bounded_in_memory(monkeypatch):
+    monkeypatch.delenv("MAX_EVENT_HISTORY", raising=False)
+    store = MaskingTrackerStore(domain(), inner="in_memory")
+    _long_turns(store, "lång", 60)  # 240 events
+    kept = run(store.get_or_create_tracker("lång"))
+    assert len(kept.events) == privacy_store.DEFAULT_MAX_EVENT_HISTORY
+    assert kept.latest_message.text == "fråga 59", "the newest events are the ones kept"
+    assert "fråga 0\"" not in raw_stored(store), "dropped events are gone from the store too"
+
+
+def test_history_bound_from_environment_and_off(monkeypatch):
+    monkeypatch.setenv("MAX_EVENT_HISTORY", "40")
+    store = MaskingTrackerStore(domain(), inner="in_memory")
+    _long_turns(store, "s", 20)
+    assert len(run(store.get_or_create_tracker("s")).events) == 40
+    monkeypatch.setenv("MAX_EVENT_HISTORY", "0")
+    unbounded = MaskingTrackerStore(domain(), inner="in_memory")
+    _long_turns(unbounded, "s", 20)
+    assert len(run(unbounded.get_or_create_tracker("s")).events) == 20 * 4 + 1  # + the first action_listen
+    with pytest.raises(ValueError):
+        MaskingTrackerStore(domain(), inner="in_memory", max_event_history=3)
+
+
+def test_sql_history_is_not_cut(tmp_path):
+    """SQL appends the events it lacks by position: a cut tracker would lose new events."""
+    store = MaskingTrackerStore(domain(), inner="sql", dialect="sqlite", db=str(tmp_path / "t.db"))
+    assert store.history_bound is None
+    _long_turns(store, "s", 30)
+    events = run(store.get_or_create_tracker("s")).events
+    assert len(events) == 30 * 4 + 1 and events[-4].text == "fråga 29"

@@ -1,0 +1,51 @@
+"""Load DIETClassifier and ResponseSelector without tracing their training step.
+
+Rasa 3.6 builds a model's weights at load time by training it on one example
+(`RasaModel.load` → `model.fit`), which makes TensorFlow trace the whole training step: gradients,
+optimizer, losses. For this project that took most of the ~50 s from `rasa run` to a server that
+answers, and the traced training graph and the optimizer's state stayed in memory for good (about
+1 GB), although a running assistant never trains.
+
+`install()` makes that one build step run eagerly (no tracing; the weights get their shapes the
+same way), then switches the model back to compiled prediction: the prediction function is traced
+once, as before, and answers exactly as before (tested: same intents and confidences as Rasa's own
+loading). Training is not touched.
+"""
+import logging
+from typing import Any
+
+logger = logging.getLogger(__name__)
+_MARK = "_bot_fast_load"
+
+
+def install() -> None:
+    """Patch `RasaModel.load` (idempotent)."""
+    import tensorflow as tf
+    from rasa.utils.tensorflow import models
+    from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+
+    original = models.RasaModel.load
+    if getattr(original, _MARK, False):
+        return
+
+    def load(cls, model_file_name, model_data_example, predict_data_example=None,
+             finetune_mode: bool = False, *args: Any, **kwargs: Any):
+        if finetune_mode:  # finetuning goes on training: keep Rasa's way
+            return original.__func__(cls, model_file_name, model_data_example, predict_data_example,
+                                     finetune_mode, *args, **kwargs)
+        model = cls(*args, **kwargs)
+        learning_rate = kwargs.get("config", {}).get("learning_rate", 0.001)
+        # One eager step on one example gives every weight its shape, without tracing.
+        model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate), run_eagerly=True)
+        model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
+        model.load_weights(model_file_name).expect_partial()
+        model._run_eagerly = False  # predictions as compiled graphs again (Rasa's default)
+        model.optimizer = None  # its state is only needed for training
+        if predict_data_example:
+            model.run_inference(predict_data_example)  # trace the prediction function now
+        logger.debug("Loaded %s from %s without tracing the training step", cls.__name__, model_file_name)
+        return model
+
+    setattr(load, _MARK, True)
+    load.__doc__ = original.__doc__
+    models.RasaModel.load = classmethod(load)
