@@ -1,6 +1,6 @@
 """Start Rasa (`python -m bot.rasa_main <rasa arguments>`) with our safety net for custom actions
-and two speed-ups: a faster model load (bot.nlu.fast_load) and cached event classes
-(bot.fast_events).
+and three speed-ups: a faster model load (bot.nlu.fast_load), cached event classes
+(bot.fast_events) and a graph runner without dask (bot.fast_graph).
 
 Rasa 3.6 logs and drops a custom action that fails because the action server is down or broken,
 so the user would get silence. Here a failing custom action answers with the national lines
@@ -38,13 +38,14 @@ class ResilientRemoteAction(rasa_action.RemoteAction):
 def install() -> None:
     """Make Rasa build ResilientRemoteAction wherever it would build a RemoteAction, load the
     NLU models without tracing their training step (bot.nlu.fast_load) and look event classes
-    up from a cache (bot.fast_events)."""
-    from bot import fast_events
+    up from a cache (bot.fast_events) and run the prediction graph without dask (bot.fast_graph)."""
+    from bot import fast_events, fast_graph
     from bot.nlu import fast_load
 
     rasa_action.RemoteAction = ResilientRemoteAction
     fast_load.install()
     fast_events.install()
+    fast_graph.install()
 
 
 def main(argv: List[str]) -> None:
