@@ -46,6 +46,7 @@ import contextlib
 import contextvars
 import copy
 import logging
+import os
 import time
 import traceback
 from collections import deque
@@ -78,8 +79,6 @@ DEFAULT_MAX_EVENT_HISTORY = 100
 
 def _max_event_history(value: Any) -> Optional[int]:
     """The configured bound (endpoint key, else MAX_EVENT_HISTORY, else 100); 0 or "none" = no bound."""
-    import os
-
     raw = os.environ.get("MAX_EVENT_HISTORY", DEFAULT_MAX_EVENT_HISTORY) if value in (None, "") else value
     if str(raw).strip().lower() in ("0", "none"):
         return None
