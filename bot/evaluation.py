@@ -105,9 +105,11 @@ class Parser:
         configure_logging_and_warnings(log_level)
         configure_structlog(log_level)
 
-        from bot.nlu import fast_load
+        from bot.nlu import fast_load, fast_predict, selective_selector
 
-        fast_load.install()
+        fast_load.install()  # the same model loading and prediction as the server (bot.rasa_main)
+        fast_predict.install()
+        selective_selector.install()
         self._loop = asyncio.new_event_loop()
         self.agent = Agent.load(model_path)
 

@@ -1,6 +1,7 @@
 """Start Rasa (`python -m bot.rasa_main <rasa arguments>`) with our safety net for custom actions
-and three speed-ups: a faster model load (bot.nlu.fast_load), cached event classes
-(bot.fast_events) and a graph runner without dask (bot.fast_graph).
+and our speed-ups: a faster model load (bot.nlu.fast_load), direct calls of the compiled NLU models
+(bot.nlu.fast_predict), the ResponseSelector only where it can matter (bot.nlu.selective_selector),
+cached event classes (bot.fast_events) and a graph runner without dask (bot.fast_graph).
 
 Rasa 3.6 logs and drops a custom action that fails because the action server is down or broken,
 so the user would get silence. Here a failing custom action answers with the national lines
@@ -37,13 +38,17 @@ class ResilientRemoteAction(rasa_action.RemoteAction):
 
 def install() -> None:
     """Make Rasa build ResilientRemoteAction wherever it would build a RemoteAction, load the
-    NLU models without tracing their training step (bot.nlu.fast_load) and look event classes
-    up from a cache (bot.fast_events) and run the prediction graph without dask (bot.fast_graph)."""
+    NLU models without tracing their training step (bot.nlu.fast_load), call them directly
+    (bot.nlu.fast_predict), skip the ResponseSelector where config.yml says so
+    (bot.nlu.selective_selector), look event classes up from a cache (bot.fast_events) and run the
+    prediction graph without dask (bot.fast_graph)."""
     from bot import fast_events, fast_graph
-    from bot.nlu import fast_load
+    from bot.nlu import fast_load, fast_predict, selective_selector
 
     rasa_action.RemoteAction = ResilientRemoteAction
     fast_load.install()
+    fast_predict.install()
+    selective_selector.install()
     fast_events.install()
     fast_graph.install()
 

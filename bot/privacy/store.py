@@ -169,8 +169,24 @@ def _mask_parse_data(parse_data: Any) -> Any:
     return masked
 
 
+# Events read back from the store were masked before they were saved: they are marked with this
+# attribute so that saving the conversation again masks only the turn's new events (masking every
+# event on every save was 9 % of Rasa's CPU time per message).
+_STORED = "_bot_stored_masked"
+
+
+def _mark_stored(tracker: Optional[DialogueStateTracker]) -> Optional[DialogueStateTracker]:
+    if tracker is not None:
+        for event in tracker.events:
+            setattr(event, _STORED, True)
+    return tracker
+
+
 def mask_event(event: Event) -> Event:
-    """A masked copy of `event`, or `event` itself when there was nothing to mask."""
+    """A masked copy of `event`, or `event` itself when there was nothing to mask (or it was read
+    back from the store, where only masked events are kept)."""
+    if getattr(event, _STORED, False):
+        return event
     if isinstance(event, UserUttered):
         text = mask(event.text) if isinstance(event.text, str) else event.text
         entities = [_mask_entity(e) for e in event.entities or []]
@@ -296,7 +312,7 @@ class MaskingTrackerStore(TrackerStore):
         if turn_failed():
             return None
         try:
-            return await self.inner.retrieve(sender_id)
+            return _mark_stored(await self.inner.retrieve(sender_id))
         except Exception as error:  # noqa: BLE001 – any fault of the store, see the module doc
             self._failed("retrieve", error)
             return None
@@ -305,7 +321,7 @@ class MaskingTrackerStore(TrackerStore):
         if turn_failed():
             return None
         try:
-            return await self.inner.retrieve_full_tracker(conversation_id)
+            return _mark_stored(await self.inner.retrieve_full_tracker(conversation_id))
         except Exception as error:  # noqa: BLE001
             self._failed("retrieve_full_tracker", error)
             return None

@@ -133,6 +133,35 @@ def test_saving_again_appends_only_masked_events(made, kind):
     assert find_personal(raw_stored(store, pg, db)) == []
 
 
+def test_a_retrieved_conversation_masks_only_its_new_events(made, kind, monkeypatch):
+    """Rasa's turn: read the conversation back, add the new message, save. Events read back were
+    masked when stored and are not masked again; the new ones are."""
+    store, pg, db = made
+    sender = "s-" + uuid.uuid4().hex
+    run(store.save(conversation(sender, ["mejla anna.svensson@example.se"])))
+    live = run(store.get_or_create_tracker(sender))
+    stored_count = len(live.events)
+    live.update(user("ring 070-123 45 67"))
+    live.update(BotUttered("Du skrev 070-123 45 67"))
+    live.update(ActionExecuted("action_listen"))
+
+    masked_texts = []
+    original = privacy_store.mask
+
+    def counting(text):
+        masked_texts.append(text)
+        return original(text)
+
+    monkeypatch.setattr(privacy_store, "mask", counting)
+    run(store.save(live))
+    assert "mejla [e-post]" not in masked_texts, "an event read back from the store was masked again"
+    assert "ring 070-123 45 67" in masked_texts and "Du skrev 070-123 45 67" in masked_texts
+    back = run(store.retrieve_full_tracker(sender))
+    assert len(back.events) == stored_count + 3
+    assert [e.text for e in back.events if e.type_name == "user"] == ["mejla [e-post]", "ring [telefon]"]
+    assert find_personal(raw_stored(store, pg, db)) == []
+
+
 def test_mask_event_leaves_clean_events_alone():
     clean = user("vad säger sexköpslagen?")
     assert mask_event(clean) is clean

@@ -1,0 +1,55 @@
+"""bot.nlu.selective_selector: the ResponseSelector is skipped only where its choice is never used."""
+from rasa.nlu.selectors.response_selector import ResponseSelector
+from rasa.shared.nlu.training_data.message import Message
+
+from actions.affirmation import candidates
+from bot.evaluation import full_intent, load_examples
+from bot.nlu import selective_selector
+from bot.nlu.selective_selector import may_be_retrieval
+
+from conftest import ROOT
+
+
+def _message(*names):
+    return Message(data={"text": "x", "intent_ranking": [{"name": n, "confidence": 0.1} for n in names]})
+
+
+def test_may_be_retrieval():
+    assert may_be_retrieval(_message("greet", "faq", "thank"), "faq", 2)
+    assert not may_be_retrieval(_message("greet", "thank", "faq"), "faq", 2)
+    assert may_be_retrieval(_message(), "faq", 2), "nothing ranked yet: run the selector"
+    assert may_be_retrieval(_message("greet"), None, 2), "no retrieval intent configured: run it"
+
+
+def test_config_turns_it_on():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    selector = next(c for c in config["pipeline"] if c["name"] == "ResponseSelector")
+    assert selector[selective_selector.CONFIG_KEY] == 4
+
+
+def test_skipped_for_greetings_run_for_questions(parser):
+    hello = parser.parse("hej hej")
+    assert hello["intent"]["name"] == "greet"
+    assert "faq" not in hello["response_selector"]
+    assert hello["response_selector"]["all_retrieval_intents"] == ["faq"]
+    question = parser.parse("vad säger sexköpslagen")
+    assert question["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/law"
+
+
+def test_skipping_changes_no_answer_and_no_suggestion(parser, monkeypatch):
+    """Every held-out message: the same contract intent and the same "Menade du …?" candidates
+    as with the selector run on every message."""
+    examples = load_examples(str(ROOT / "tests" / "nlu_holdout.yml"))[::3]
+    ours = [parser.parse(e.text) for e in examples]
+    skipped = sum("faq" not in p["response_selector"] for p in ours)
+    assert skipped > len(ours) // 5, "the selector was hardly ever skipped"
+    for node in parser.agent.processor.graph_runner._instantiated_nodes.values():
+        component = getattr(node, "_component", None)
+        if isinstance(component, ResponseSelector):
+            monkeypatch.setitem(component.component_config, selective_selector.CONFIG_KEY, None)
+    theirs = [parser.parse(e.text) for e in examples]
+    assert all("faq" in p["response_selector"] for p in theirs)
+    assert [full_intent(p) for p in ours] == [full_intent(p) for p in theirs]
+    assert [candidates(p) for p in ours] == [candidates(p) for p in theirs]
