@@ -79,6 +79,26 @@ def test_safety_phrases_match_folded_text():
     assert safety.phrase_intent("de håller mig fången här", rules) == "immediate_danger"
     assert safety.phrase_intent("jag har börjat skära mig igen", rules) == "crisis"
     assert safety.phrase_intent("han vill skada mig", rules) is None
+    assert safety.phrase_intent("de håller mig kvar i lägenheten", rules) == "immediate_danger"
+    assert safety.phrase_intent("jag kan inte ta mig härifrån", rules) == "immediate_danger"
+    assert safety.phrase_intent("får man inte gå till kast utan att boka", rules) is None
+
+
+def test_configured_safety_gate_promotes_a_weak_danger_signal():
+    """config.yml's gate: a danger DIET sees with 0.22 wins over a confident victim_help."""
+    import yaml
+
+    from conftest import ROOT
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    settings = next(c for c in config["pipeline"] if c["name"] == "bot.nlu.gates.SafetyGate")
+    gate = SafetyGate({**SafetyGate.get_default_config(), **{k: v for k, v in settings.items() if k != "name"}})
+    m = _message("han tog mina papper", "victim_help", [("victim_help", 0.7), ("immediate_danger", 0.22)])
+    gate.process([m])
+    assert m.get(INTENT)["name"] == "immediate_danger"
+    low = _message("han tog mina papper", "victim_help", [("victim_help", 0.85), ("immediate_danger", 0.1)])
+    gate.process([low])
+    assert low.get(INTENT)["name"] == "victim_help"
 
 
 @pytest.mark.parametrize("text,intent,expected", [
