@@ -190,3 +190,22 @@ def test_bare_place_is_inform_location(text):
     m = _message(text, "report_suspicion", [("report_suspicion", 0.8)])
     _location_extractor().process([m])
     assert m.get(INTENT)["name"] == "inform_location"
+
+
+def test_inform_location_without_a_place_gives_way_to_the_next_intent():
+    gibberish = _message("qwpzx vbnmk trrrt", "inform_location", [("inform_location", 0.58), ("insult", 0.05)])
+    _location_extractor().process([gibberish])
+    assert gibberish.get(INTENT) == {"name": "insult", "confidence": 0.05}  # → nlu_fallback later
+    assert [r["name"] for r in gibberish.get(INTENT_RANKING_KEY)] == ["insult"]
+    with_place = _message("jag bor nära hbg", "inform_location", [("inform_location", 0.7), ("insult", 0.05)])
+    _location_extractor().process([with_place])
+    assert with_place.get(INTENT)["name"] == "inform_location"
+    assert [e["value"] for e in with_place.get("entities")] == ["Helsingborg"]
+    other = _message("hej", "greet", [("greet", 0.9), ("inform_location", 0.05)])
+    _location_extractor().process([other])
+    assert other.get(INTENT)["name"] == "greet"
+
+
+def test_gibberish_is_not_understood_as_a_place(parser):
+    for text in ["qwpzx vbnmk trrrt", "xkcd blorp"]:
+        assert parser.parse(text)["intent"]["name"] != "inform_location", text

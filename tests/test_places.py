@@ -110,3 +110,14 @@ def test_alias_file_names_known_places():
         assert places.get(name) is not None, name
     with pytest.raises(ValueError, match="'Umea' är ingen kommun"):
         places.Gazetteer([("Umeå", "Västerbottens län")], {"kommuner": {"Umea": ["x"]}})
+
+
+def test_every_nlu_synonym_resolves_to_its_canonical_place():
+    """data/nlu/location.yml's synonyms and the gazetteer agree (the gazetteer finds the places
+    since DIET no longer tags them): "hbg" → Helsingborg, "sälen" → Malung-Sälen, not Salem."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    synonyms = load_data(str(Path(__file__).resolve().parent.parent / "data" / "nlu" / "location.yml")).entity_synonyms
+    assert len(synonyms) > 200
+    wrong = {v: c for v, c in synonyms.items() if getattr(places.find_place(v), "name", None) != c}
+    assert wrong == {}

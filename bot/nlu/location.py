@@ -4,7 +4,11 @@ Runs after DIETClassifier and EntitySynonymMapper. Each `location` entity found 
 checked against the gazetteer (`bot.places`): a real place gets its canonical name with å/ä/ö
 ("umea" → "Umeå"), anything else is dropped. Places the gazetteer finds in the text that DIET
 missed are added. A message that is nothing but a place ("Skövde", "jag bor i umea") is the
-intent `inform_location`, whatever the classifier thought. The gazetteer is the one home of place
+intent `inform_location`, whatever the classifier thought; and `inform_location` without any place
+in the message is not kept (the classifier learns "unknown words → a place name" from the place
+examples, and answered gibberish like "qwpzx vbnmk" with it): the next intent in the ranking takes
+its place, and the FallbackClassifier judges that one as usual. Every inform_location training
+example names a place the gazetteer knows. The gazetteer is the one home of place
 matching; this is only the adapter.
 """
 from typing import Any, Dict, List, Text
@@ -41,10 +45,11 @@ class LocationExtractor(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"bare_place_intent": "inform_location"}
+        return {"bare_place_intent": "inform_location", "intent_needs_place": True}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._bare_place_intent = config.get("bare_place_intent")
+        self._needs_place = bool(config.get("intent_needs_place", True))
 
     @classmethod
     def create(
@@ -82,8 +87,17 @@ class LocationExtractor(GraphComponent):
                               "confidence_entity": 1.0, "extractor": NAME})
                 known.add(place.name)
         message.set(ENTITIES, others + found, add_to_output=True)
-        if self._bare_place_intent and places.bare_place(text):
-            name = self._bare_place_intent
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+        name = self._bare_place_intent
+        if not name:
+            return
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+        if places.bare_place(text):
             message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": name, "confidence": 1.0}] + ranking, add_to_output=True)
+        elif self._needs_place and not found and (message.get(INTENT) or {}).get("name") == name:
+            # "Here is where I live" without any place in it: the classifier's next choice, which
+            # the FallbackClassifier then judges as usual (gibberish ends as nlu_fallback).
+            top = ranking[0] if ranking else {"name": "nlu_fallback", "confidence": 0.0}
+            message.set(INTENT, {"name": top.get("name"), "confidence": top.get("confidence", 0.0)},
+                        add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
