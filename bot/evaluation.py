@@ -105,11 +105,9 @@ class Parser:
         configure_logging_and_warnings(log_level)
         configure_structlog(log_level)
 
-        from bot.nlu import fast_load, fast_predict, selective_selector
+        from bot.nlu import install_prediction_speedups
 
-        fast_load.install()  # the same model loading and prediction as the server (bot.rasa_main)
-        fast_predict.install()
-        selective_selector.install()
+        install_prediction_speedups()  # the same loading and prediction as the server (bot.rasa_main)
         self._loop = asyncio.new_event_loop()
         self.agent = Agent.load(model_path)
 

@@ -43,12 +43,10 @@ def install() -> None:
     (bot.nlu.selective_selector), look event classes up from a cache (bot.fast_events) and run the
     prediction graph without dask (bot.fast_graph)."""
     from bot import fast_events, fast_graph
-    from bot.nlu import fast_load, fast_predict, selective_selector
+    from bot.nlu import install_prediction_speedups
 
     rasa_action.RemoteAction = ResilientRemoteAction
-    fast_load.install()
-    fast_predict.install()
-    selective_selector.install()
+    install_prediction_speedups()
     fast_events.install()
     fast_graph.install()
 

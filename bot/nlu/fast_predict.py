@@ -9,10 +9,8 @@ load: 15 % of Rasa's CPU time per message, against 6 % for running the graph).
 flat list of tensors. The graph, the weights and the outputs are the same (tested: identical
 intents and confidences). Inputs whose types differ from the signature fall back to Rasa's path.
 """
-import logging
 from typing import Any, Dict, Optional
 
-logger = logging.getLogger(__name__)
 _MARK = "_bot_fast_predict"
 
 
