@@ -9,6 +9,8 @@ later are still found.
 """
 from typing import Dict, Optional, Text, Type
 
+from bot.patching import patch_once
+
 _MARK = "_bot_cached"
 
 
@@ -16,19 +18,17 @@ def install() -> None:
     """Patch `Event.resolve_by_type` (idempotent)."""
     from rasa.shared.core.events import Event
 
-    original = Event.resolve_by_type
-    if getattr(original, _MARK, False):
-        return
-    found: Dict[Text, Type[Event]] = {}
+    def make(original):
+        found: Dict[Text, Type[Event]] = {}
 
-    def resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
-        cls = found.get(type_name)
-        if cls is None:
-            cls = original(type_name, default)
-            if cls is not None and cls is not default:
-                found[type_name] = cls
-        return cls
+        def resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+            cls = found.get(type_name)
+            if cls is None:
+                cls = original(type_name, default)
+                if cls is not None and cls is not default:
+                    found[type_name] = cls
+            return cls
 
-    setattr(resolve_by_type, _MARK, True)
-    resolve_by_type.__doc__ = original.__doc__
-    Event.resolve_by_type = staticmethod(resolve_by_type)
+        return resolve_by_type
+
+    patch_once(Event, "resolve_by_type", _MARK, make, wrap=staticmethod)

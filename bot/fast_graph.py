@@ -11,6 +11,8 @@ input nobody provides).
 """
 from typing import Any, Dict, List, Optional, Text, Tuple
 
+from bot.patching import patch_once
+
 _MARK = "_bot_sequential"
 
 
@@ -39,10 +41,6 @@ def install() -> None:
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.runner.dask import DaskGraphRunner
 
-    original = DaskGraphRunner.run
-    if getattr(original, _MARK, False):
-        return
-
     def run(self, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
         run_targets = tuple(targets if targets else self._graph_schema.target_names)
         plans = self.__dict__.setdefault("_bot_plans", {})
@@ -64,7 +62,4 @@ def install() -> None:
             raise GraphRunError("Error running runner.") from e
         return dict(values[t] for t in run_targets)
 
-    setattr(run, _MARK, True)
-    run._bot_original = original  # for the tests' comparison
-    run.__doc__ = original.__doc__
-    DaskGraphRunner.run = run
+    patch_once(DaskGraphRunner, "run", _MARK, lambda original: run)

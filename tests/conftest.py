@@ -9,6 +9,13 @@ SHARED = ROOT.parent / "shared"
 MODEL = ROOT / "models" / "current.tar.gz"
 
 
+def pipeline_settings(name: str) -> dict:
+    """The settings config.yml gives the pipeline component `name` (without its name)."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    component = next(c for c in config["pipeline"] if c["name"] == name)
+    return {k: v for k, v in component.items() if k != "name"}
+
+
 @pytest.fixture(scope="session")
 def contract() -> dict:
     return yaml.safe_load((SHARED / "contract" / "intents.yml").read_text(encoding="utf-8"))

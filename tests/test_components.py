@@ -86,13 +86,9 @@ def test_safety_phrases_match_folded_text():
 
 def test_configured_safety_gate_promotes_a_weak_danger_signal():
     """config.yml's gate: a danger DIET sees with 0.22 wins over a confident victim_help."""
-    import yaml
+    from conftest import pipeline_settings
 
-    from conftest import ROOT
-
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    settings = next(c for c in config["pipeline"] if c["name"] == "bot.nlu.gates.SafetyGate")
-    gate = SafetyGate({**SafetyGate.get_default_config(), **{k: v for k, v in settings.items() if k != "name"}})
+    gate = SafetyGate({**SafetyGate.get_default_config(), **pipeline_settings("bot.nlu.gates.SafetyGate")})
     m = _message("han tog mina papper", "victim_help", [("victim_help", 0.7), ("immediate_danger", 0.22)])
     gate.process([m])
     assert m.get(INTENT)["name"] == "immediate_danger"

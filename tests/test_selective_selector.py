@@ -7,7 +7,7 @@ from bot.evaluation import full_intent, load_examples
 from bot.nlu import selective_selector
 from bot.nlu.selective_selector import may_be_retrieval
 
-from conftest import ROOT
+from conftest import ROOT, pipeline_settings
 
 
 def _message(*names):
@@ -22,11 +22,7 @@ def test_may_be_retrieval():
 
 
 def test_config_turns_it_on():
-    import yaml
-
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    selector = next(c for c in config["pipeline"] if c["name"] == "ResponseSelector")
-    assert selector[selective_selector.CONFIG_KEY] == 4
+    assert pipeline_settings("ResponseSelector")[selective_selector.CONFIG_KEY] == 4
 
 
 def test_skipped_for_greetings_run_for_questions(parser):

@@ -22,6 +22,8 @@ A second patch fixes a cache miss in Rasa itself: see `_diet_leaves_data_unchang
 """
 from typing import Any, Dict, List
 
+from bot.patching import patch_once
+
 _MARK = "_bot_stable_answers"
 
 
@@ -60,21 +62,18 @@ def _diet_leaves_data_unchanged() -> None:
     from rasa.nlu.classifiers.diet_classifier import DIETClassifier
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    original = DIETClassifier.train
-    if getattr(original, _MARK, False):
-        return
+    def make(original):
+        def train(self, training_data: TrainingData) -> Resource:
+            saved = [(m, dict(m.data)) for m in training_data.training_examples]
+            try:
+                return original(self, training_data)
+            finally:
+                for message, data in saved:
+                    message.data = data
 
-    def train(self, training_data: TrainingData) -> Resource:
-        saved = [(m, dict(m.data)) for m in training_data.training_examples]
-        try:
-            return original(self, training_data)
-        finally:
-            for message, data in saved:
-                message.data = data
+        return train
 
-    setattr(train, _MARK, True)
-    train.__doc__ = original.__doc__
-    DIETClassifier.train = train
+    patch_once(DIETClassifier, "train", _MARK, make)
 
 
 def _stable_answers() -> None:
@@ -83,17 +82,14 @@ def _stable_answers() -> None:
     from rasa.shared.importers.importer import TrainingDataImporter
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    original = NLUTrainingDataProvider.provide
-    if getattr(original, _MARK, False):
-        return
+    def make(original):
+        # Rasa checks the type annotations of every graph component's run function.
+        def provide(self, importer: TrainingDataImporter) -> TrainingData:
+            return without_answer_texts(original(self, importer))
 
-    # Rasa checks the type annotations of every graph component's run function.
-    def provide(self, importer: TrainingDataImporter) -> TrainingData:
-        return without_answer_texts(original(self, importer))
+        return provide
 
-    setattr(provide, _MARK, True)
-    provide.__doc__ = original.__doc__
-    NLUTrainingDataProvider.provide = provide
+    patch_once(NLUTrainingDataProvider, "provide", _MARK, make)
 
 
 def train(args: List[str]) -> None:

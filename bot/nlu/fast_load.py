@@ -14,6 +14,8 @@ loading). Training is not touched.
 import logging
 from typing import Any
 
+from bot.patching import patch_once
+
 logger = logging.getLogger(__name__)
 _MARK = "_bot_fast_load"
 
@@ -24,28 +26,25 @@ def install() -> None:
     from rasa.utils.tensorflow import models
     from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 
-    original = models.RasaModel.load
-    if getattr(original, _MARK, False):
-        return
+    def make(original):
+        def load(cls, model_file_name, model_data_example, predict_data_example=None,
+                 finetune_mode: bool = False, *args: Any, **kwargs: Any):
+            if finetune_mode:  # finetuning goes on training: keep Rasa's way
+                return original.__func__(cls, model_file_name, model_data_example, predict_data_example,
+                                         finetune_mode, *args, **kwargs)
+            model = cls(*args, **kwargs)
+            learning_rate = kwargs.get("config", {}).get("learning_rate", 0.001)
+            # One eager step on one example gives every weight its shape, without tracing.
+            model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate), run_eagerly=True)
+            model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
+            model.load_weights(model_file_name).expect_partial()
+            model._run_eagerly = False  # predictions as compiled graphs again (Rasa's default)
+            model.optimizer = None  # its state is only needed for training
+            if predict_data_example:
+                model.run_inference(predict_data_example)  # trace the prediction function now
+            logger.debug("Loaded %s from %s without tracing the training step", cls.__name__, model_file_name)
+            return model
 
-    def load(cls, model_file_name, model_data_example, predict_data_example=None,
-             finetune_mode: bool = False, *args: Any, **kwargs: Any):
-        if finetune_mode:  # finetuning goes on training: keep Rasa's way
-            return original.__func__(cls, model_file_name, model_data_example, predict_data_example,
-                                     finetune_mode, *args, **kwargs)
-        model = cls(*args, **kwargs)
-        learning_rate = kwargs.get("config", {}).get("learning_rate", 0.001)
-        # One eager step on one example gives every weight its shape, without tracing.
-        model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate), run_eagerly=True)
-        model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
-        model.load_weights(model_file_name).expect_partial()
-        model._run_eagerly = False  # predictions as compiled graphs again (Rasa's default)
-        model.optimizer = None  # its state is only needed for training
-        if predict_data_example:
-            model.run_inference(predict_data_example)  # trace the prediction function now
-        logger.debug("Loaded %s from %s without tracing the training step", cls.__name__, model_file_name)
-        return model
+        return load
 
-    setattr(load, _MARK, True)
-    load.__doc__ = original.__doc__
-    models.RasaModel.load = classmethod(load)
+    patch_once(models.RasaModel, "load", _MARK, make, wrap=classmethod)

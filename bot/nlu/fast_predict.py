@@ -11,6 +11,8 @@ intents and confidences). Inputs whose types differ from the signature fall back
 """
 from typing import Any, Dict, Optional
 
+from bot.patching import patch_once
+
 _MARK = "_bot_fast_predict"
 
 
@@ -37,22 +39,19 @@ def install() -> None:
     from rasa.shared.constants import DIAGNOSTIC_DATA
     from rasa.utils.tensorflow import models
 
-    original = models.RasaModel._rasa_predict
-    if getattr(original, _MARK, False):
-        return
+    def make(original):
+        def _rasa_predict(self, batch_in):
+            if self._run_eagerly or self._tf_predict_step is None or not self.prepared_for_prediction:
+                return original(self, batch_in)
+            self._training = False
+            raw = _direct_call(self, batch_in)
+            if raw is None:
+                return original(self, batch_in)
+            outputs = tf_utils.sync_to_numpy_or_python_type(raw)
+            if DIAGNOSTIC_DATA in outputs:
+                outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
+            return outputs
 
-    def _rasa_predict(self, batch_in):
-        if self._run_eagerly or self._tf_predict_step is None or not self.prepared_for_prediction:
-            return original(self, batch_in)
-        self._training = False
-        raw = _direct_call(self, batch_in)
-        if raw is None:
-            return original(self, batch_in)
-        outputs = tf_utils.sync_to_numpy_or_python_type(raw)
-        if DIAGNOSTIC_DATA in outputs:
-            outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
-        return outputs
+        return _rasa_predict
 
-    setattr(_rasa_predict, _MARK, True)
-    _rasa_predict.__doc__ = original.__doc__
-    models.RasaModel._rasa_predict = _rasa_predict
+    patch_once(models.RasaModel, "_rasa_predict", _MARK, make)

@@ -13,7 +13,10 @@ it runs on every message, as in Rasa. Training is not touched.
 """
 from typing import List, Optional
 
+from rasa.shared.nlu.constants import INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.patching import patch_once
 
 CONFIG_KEY = "only_if_intent_in_top"
 _MARK = "_bot_selective"
@@ -22,7 +25,7 @@ _MARK = "_bot_selective"
 def may_be_retrieval(message: Message, retrieval_intent: Optional[str], top: int) -> bool:
     """Whether `retrieval_intent` is among the message's `top` best intents so far (True when the
     selector has no retrieval intent or nothing has ranked the message yet)."""
-    ranking = message.get("intent_ranking") or []
+    ranking = message.get(INTENT_RANKING_KEY) or []
     if not retrieval_intent or not ranking:
         return True
     return any(item.get("name") == retrieval_intent for item in ranking[:top])
@@ -33,25 +36,22 @@ def install() -> None:
     from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME, RESPONSE_SELECTOR_RETRIEVAL_INTENTS
     from rasa.nlu.selectors.response_selector import ResponseSelector
 
-    original = ResponseSelector.process
-    if getattr(original, _MARK, False):
-        return
+    def make(original):
+        def process(self, messages: List[Message]) -> List[Message]:
+            top = self.component_config.get(CONFIG_KEY)
+            if not top:
+                return original(self, messages)
+            wanted = [m for m in messages if may_be_retrieval(m, self.retrieval_intent, int(top))]
+            chosen = {id(m) for m in wanted}
+            for message in messages:
+                if id(message) not in chosen:
+                    properties = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {})
+                    properties[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = self.all_retrieval_intents
+                    message.set(RESPONSE_SELECTOR_PROPERTY_NAME, properties, add_to_output=True)
+            if wanted:
+                original(self, wanted)
+            return messages
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        top = self.component_config.get(CONFIG_KEY)
-        if not top:
-            return original(self, messages)
-        wanted = [m for m in messages if may_be_retrieval(m, self.retrieval_intent, int(top))]
-        chosen = {id(m) for m in wanted}
-        for message in messages:
-            if id(message) not in chosen:
-                properties = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {})
-                properties[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = self.all_retrieval_intents
-                message.set(RESPONSE_SELECTOR_PROPERTY_NAME, properties, add_to_output=True)
-        if wanted:
-            original(self, wanted)
-        return messages
+        return process
 
-    setattr(process, _MARK, True)
-    process.__doc__ = original.__doc__
-    ResponseSelector.process = process
+    patch_once(ResponseSelector, "process", _MARK, make)
