@@ -6,7 +6,7 @@ the classifier. This component, placed last, reads such a payload and sets the i
 and the response selector's choice (`faq/law` → `utter_faq/law`) with full confidence.
 """
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -32,17 +32,19 @@ from rasa.shared.nlu.training_data.message import Message
 PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_-]+)/(?P<key>[A-Za-z0-9_-]+)\s*$")
 
 
-def selector_prediction(intent: str, key: str) -> Dict[str, Any]:
-    """The response selector's prediction for a chosen retrieval response, as Rasa writes it."""
+def selector_prediction(intent: str, key: str, confidence: float = 1.0,
+                        ranking: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+    """The response selector's prediction for a chosen retrieval response, as Rasa writes it. The
+    bot takes the answer's text from the domain (`utter_action`), so `responses` stays empty."""
     full = f"{intent}/{key}"
     return {
         RESPONSE_SELECTOR_PREDICTION_KEY: {
             RESPONSE_SELECTOR_RESPONSES_KEY: None,
-            PREDICTED_CONFIDENCE_KEY: 1.0,
+            PREDICTED_CONFIDENCE_KEY: confidence,
             INTENT_RESPONSE_KEY: full,
             RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{full}",
         },
-        RESPONSE_SELECTOR_RANKING_KEY: [{PREDICTED_CONFIDENCE_KEY: 1.0, INTENT_RESPONSE_KEY: full}],
+        RESPONSE_SELECTOR_RANKING_KEY: ranking or [{PREDICTED_CONFIDENCE_KEY: confidence, INTENT_RESPONSE_KEY: full}],
     }
 
 

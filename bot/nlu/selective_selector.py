@@ -7,7 +7,8 @@ sex", where its answer is never used: the bot reads the selector's choice only w
 as DIET (profiled under load: 20 % of Rasa's CPU time per message).
 
 With `install()`, a ResponseSelector whose config has `only_if_intent_in_top: N` (config.yml) runs
-only for messages where its retrieval intent is among DIET's N best intents; for the others it
+only for messages where its retrieval intent is among the N best intents so far (DIET's ranking
+blended with the linear model's, `bot.nlu.linear_blend.LinearBlend`); for the others it
 records that it has nothing to say, as Rasa's selector does for an empty ranking. Without that key
 it runs on every message, as in Rasa. Training is not touched.
 """

@@ -1,0 +1,158 @@
+"""bot.nlu.linear and bot.nlu.linear_blend: the linear intent model and its blend with DIET and the
+ResponseSelector."""
+import numpy as np
+import pytest
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME, TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.evaluation import full_intent, load_examples
+from bot.nlu.linear import LinearModel, blend_intents, blend_topics, char_ngrams, word_ngrams
+from bot.nlu.linear_blend import PROBABILITIES, LinearBlend, TopicBlend
+
+from conftest import ROOT, pipeline_settings
+
+DOCS = [
+    ("hej hej", "greet"), ("hejsan", "greet"), ("god morgon", "greet"), ("hallå där", "greet"),
+    ("tack så mycket", "thank"), ("tack", "thank"), ("tusen tack", "thank"), ("stort tack för hjälpen", "thank"),
+    ("vad säger lagen om sexköp", "faq/law"), ("är det olagligt att köpa sex", "faq/law"),
+    ("vilken lag gäller sexköp", "faq/law"), ("är sexköp förbjudet", "faq/law"),
+    ("vad är kast", "faq/kast_what"), ("vad betyder kast", "faq/kast_what"),
+    ("vad är kast för något", "faq/kast_what"), ("berätta vad kast är", "faq/kast_what"),
+]
+
+
+def _fit(**kwargs):
+    docs = [text.split() for text, _ in DOCS]
+    return LinearModel.fit(docs, [label for _, label in DOCS], min_df=1, **kwargs)
+
+
+def test_ngrams():
+    assert word_ngrams(["kopa", "sex", "nu"], 2) == ["kopa", "sex", "nu", "kopa sex", "sex nu"]
+    assert char_ngrams(["kast"], 2, 3) == [" k", "ka", "as", "st", "t ", " ka", "kas", "ast", "st "]
+    assert char_ngrams(["a"], 2, 5) == [" a", "a ", " a "], "a short word gives its padded self once"
+
+
+def test_features_are_sklearns_tfidf():
+    """Our tf-idf rows equal sklearn's TfidfVectorizer (sublinear tf, smooth idf, unit rows)."""
+    docs = [text.split() for text, _ in DOCS]
+    model = _fit()
+    word = TfidfVectorizer(analyzer=lambda d: word_ngrams(d, 2), sublinear_tf=True)
+    char = TfidfVectorizer(analyzer=lambda d: char_ngrams(d, 2, 5), sublinear_tf=True)
+    word.fit(docs)
+    char.fit(docs)
+    # same vocabulary order (sorted) in both, so the columns line up
+    assert list(model.blocks["word"].vocabulary) == sorted(word.vocabulary_)
+    probe = ["kopa", "sex", "tack", "tack"]
+    theirs = hstack([word.transform([probe]), char.transform([probe])]).toarray()[0]
+    index, values = model._row(probe)
+    ours = np.zeros_like(theirs)
+    ours[index] = values
+    assert np.allclose(ours, theirs)
+
+
+def test_learns_and_generalises_to_unseen_wording():
+    model = _fit()
+    for text, expected in [("hej där", "greet"), ("tack tack", "thank"), ("vad ar kast", "faq/kast_what"),
+                           ("är det förbjudet att köpa sex", "faq/law")]:
+        p = model.predict(text.split())
+        assert max(p, key=p.get) == expected, (text, p)
+        assert sum(p.values()) == pytest.approx(1.0)
+
+
+def test_unknown_words_give_the_prior_not_an_error():
+    p = _fit().predict(["qwpzx"])
+    assert sum(p.values()) == pytest.approx(1.0) and max(p.values()) < 0.5
+
+
+def test_save_and_load_give_the_same_probabilities(tmp_path):
+    model = _fit()
+    model.save(tmp_path)
+    assert not list(tmp_path.glob("*.pkl")), "stored as JSON and numpy, no pickles"
+    again = LinearModel.load(tmp_path)
+    for text, _ in DOCS:
+        a, b = model.predict(text.split()), again.predict(text.split())
+        assert a.keys() == b.keys() and all(a[k] == pytest.approx(b[k]) for k in a)
+
+
+def test_blend_intents_sums_topics_and_weights():
+    diet = [{"name": "faq", "confidence": 0.6}, {"name": "greet", "confidence": 0.4}]
+    linear = {"faq/law": 0.1, "faq/kast_what": 0.1, "greet": 0.2, "thank": 0.6}
+    assert blend_intents(diet, linear, 0.0)[:2] == [{"name": "faq", "confidence": 0.6},
+                                                     {"name": "greet", "confidence": 0.4}]
+    only_linear = {r["name"]: r["confidence"] for r in blend_intents(diet, linear, 1.0)}
+    assert only_linear == pytest.approx({"faq": 0.2, "greet": 0.2, "thank": 0.6})
+    half = blend_intents(diet, linear, 0.5)
+    assert half[0]["name"] == "faq" and half[0]["confidence"] == pytest.approx(0.4)
+    assert [r["name"] for r in half] == ["faq", "greet", "thank"]
+
+
+def test_blend_topics_renormalises_and_works_without_the_selector():
+    linear = {"faq/law": 0.2, "faq/kast_what": 0.6, "greet": 0.2}
+    alone = blend_topics(None, linear, 0.5, "faq")
+    assert [t["intent_response_key"] for t in alone] == ["faq/kast_what", "faq/law"]
+    assert alone[0]["confidence"] == pytest.approx(0.75)
+    selector = [{"intent_response_key": "faq/law", "confidence": 0.9}, {"intent_response_key": "faq/kast_what", "confidence": 0.1}]
+    blended = {t["intent_response_key"]: t["confidence"] for t in blend_topics(selector, linear, 0.5, "faq")}
+    assert blended == pytest.approx({"faq/law": 0.575, "faq/kast_what": 0.425})
+
+
+def _message(text, ranking):
+    m = Message(data={"text": text, "intent_ranking": ranking, "intent": ranking[0]})
+    m.set(TOKENS_NAMES["text"], [Token(w, 0, lemma=w) for w in text.split()])
+    return m
+
+
+def test_components_set_intent_ranking_and_faq_answer():
+    blend = LinearBlend({"intent_weight": 0.7}, None, None, _fit())
+    message = _message("vad ar kast", [{"name": "greet", "confidence": 0.55}, {"name": "faq", "confidence": 0.45}])
+    blend.process([message])
+    assert message.get("intent")["name"] == "faq", "the linear model outweighs DIET's weak greet"
+    assert message.get("intent_ranking")[0] == message.get("intent")
+    assert "linear_model_probabilities" not in message.as_dict(only_output_properties=True)
+    message.set(RESPONSE_SELECTOR_PROPERTY_NAME, {"faq": {"ranking": [
+        {"intent_response_key": "faq/law", "confidence": 0.6}, {"intent_response_key": "faq/kast_what", "confidence": 0.4}]}})
+    TopicBlend({"topic_weight": 0.5}).process([message])
+    response = message.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]
+    assert response["intent_response_key"] == "faq/kast_what"
+    assert response["utter_action"] == "utter_faq/kast_what"
+
+
+def test_topic_blend_needs_the_selector_and_the_linear_model():
+    message = _message("hej", [{"name": "greet", "confidence": 1.0}])
+    TopicBlend({}).process([message])
+    assert message.get(RESPONSE_SELECTOR_PROPERTY_NAME) is None and message.get(PROBABILITIES) is None
+    LinearBlend({}, None, None, _fit()).process([message])
+    TopicBlend({}).process([message])
+    assert message.get(PROBABILITIES) and message.get(RESPONSE_SELECTOR_PROPERTY_NAME) is None, \
+        "the selector did not run (not an FAQ question): no topic is made up"
+
+
+def test_config_blends_before_the_selector_and_the_fallback():
+    import yaml
+
+    names = [c["name"] for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]]
+    order = [names.index(n) for n in ("DIETClassifier", "bot.nlu.linear_blend.LinearBlend", "ResponseSelector",
+                                      "bot.nlu.linear_blend.TopicBlend", "FallbackClassifier", "bot.nlu.gates.SafetyGate")]
+    assert order == sorted(order)
+    assert 0 < pipeline_settings("bot.nlu.linear_blend.LinearBlend")["intent_weight"] < 1
+
+
+def test_trained_model_blend_is_at_least_as_good_as_diet_alone(parser, monkeypatch):
+    """Held-out messages: intent accuracy with the blend ≥ with weights 0 (DIET and the selector alone)."""
+    examples = load_examples(str(ROOT / "tests" / "nlu_holdout.yml"))
+
+    def accuracy():
+        return sum(full_intent(parser.parse(e.text)) == e.intent for e in examples) / len(examples)
+
+    blended = accuracy()
+    for node in parser.agent.processor.graph_runner._instantiated_nodes.values():
+        component = getattr(node, "_component", None)
+        if isinstance(component, LinearBlend):
+            monkeypatch.setitem(component._config, "intent_weight", 0.0)
+        if isinstance(component, TopicBlend):
+            monkeypatch.setitem(component._config, "topic_weight", 0.0)
+    alone = accuracy()
+    assert alone < 1.0 and blended >= alone, (blended, alone)
