@@ -89,9 +89,9 @@ def test_blend_intents_sums_topics_and_weights():
     assert [r["name"] for r in half] == ["faq", "greet", "thank"]
 
 
-def test_blend_topics_renormalises_and_works_without_the_selector():
+def test_blend_topics_renormalises_the_linear_topics():
     linear = {"faq/law": 0.2, "faq/kast_what": 0.6, "greet": 0.2}
-    alone = blend_topics(None, linear, 0.5, "faq")
+    alone = blend_topics([], linear, 1.0, "faq")
     assert [t["intent_response_key"] for t in alone] == ["faq/kast_what", "faq/law"]
     assert alone[0]["confidence"] == pytest.approx(0.75)
     selector = [{"intent_response_key": "faq/law", "confidence": 0.9}, {"intent_response_key": "faq/kast_what", "confidence": 0.1}]

@@ -15,7 +15,7 @@ import json
 import math
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 import numpy as np
 
@@ -172,21 +172,17 @@ def blend_intents(ranking: Ranking, linear: Dict[str, float], weight: float) -> 
     return [{"name": n, "confidence": c} for n, c in sorted(blended.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def blend_topics(ranking: Optional[Ranking], linear: Dict[str, float], weight: float,
+def blend_topics(ranking: Ranking, linear: Dict[str, float], weight: float,
                  retrieval_intent: str) -> Ranking:
     """The ResponseSelector's topic ranking (`intent_response_key`) averaged with the linear model's
-    probabilities of that retrieval intent's topics, renormalised among themselves. Without a
-    selector ranking (the selector did not run) the linear model decides alone. Best first."""
+    probabilities of that retrieval intent's topics, renormalised among themselves. Best first."""
     prefix = f"{retrieval_intent}/"
     topics = {k: p for k, p in linear.items() if k.startswith(prefix)}
     total = sum(topics.values())
     conditional = {k: p / total for k, p in topics.items()} if total > 0 else {}
     neural = {r["intent_response_key"]: float(r.get("confidence") or 0.0)
-              for r in ranking or [] if r.get("intent_response_key")}
-    if not neural:
-        blended = conditional
-    else:
-        blended = {k: (1 - weight) * neural.get(k, 0.0) + weight * conditional.get(k, 0.0)
-                   for k in set(neural) | set(conditional)}
+              for r in ranking if r.get("intent_response_key")}
+    blended = {k: (1 - weight) * neural.get(k, 0.0) + weight * conditional.get(k, 0.0)
+               for k in set(neural) | set(conditional)}
     return [{"intent_response_key": k, "confidence": c}
             for k, c in sorted(blended.items(), key=lambda kv: (-kv[1], kv[0]))]
