@@ -356,3 +356,11 @@ def test_personal_data_in_random_text_is_masked(pii, before, after):
     for s in spans:
         covered.update(range(s.start, s.end))
     assert set(range(start, start + len(pii))) <= covered, (text, spans)
+
+
+def test_stray_digits_before_a_number_do_not_cut_it():
+    """Found by the property test above: "01 031-100 000" was read as "01 031-100" + "000"."""
+    text = "01 031-100 000 "
+    spans = find(text)
+    assert [(s.start, s.end) for s in spans] == [(3, 14)], spans
+    assert mask(text) == "01 [telefon] "

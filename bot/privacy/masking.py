@@ -231,12 +231,13 @@ def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
         seps = [chars[: ms[0].start()]] + [chars[ms[k - 1].end(): ms[k].start()] for k in range(1, len(ms))]
         has_plus = run.group("plus") is not None
         n, i = len(groups), 0
-        while i < n:
+
+        def longest(i: int):
+            """(end group, number, plus) of the longest number that starts at group i, or None."""
             j_max, total = i, 0  # the groups from i on that fit in the longest number
             while j_max < n and total + len(groups[j_max]) <= _MAX_DIGITS:
                 total += len(groups[j_max])
                 j_max += 1
-            found = None
             for plus in ((True, False) if (i == 0 and has_plus) else (False,)):
                 if plus or _can_start("".join(groups[i:i + 3])[:3]):
                     found = next(
@@ -244,9 +245,17 @@ def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
                          if (number := _classify_phone(groups[i:j], seps[i:j], plus))),
                         None,
                     )
-                if found:
-                    break
+                    if found:
+                        return found
+            return None
+
+        while i < n:
+            found = longest(i)
             if not found:
+                i += 1
+                continue
+            if i + 1 < n and (later := longest(i + 1)) and later[0] > found[0]:
+                # "01 031-100 000": a stray group before a number that reaches further
                 i += 1
                 continue
             j, number, plus = found
