@@ -364,3 +364,5 @@ def test_stray_digits_before_a_number_do_not_cut_it():
     spans = find(text)
     assert [(s.start, s.end) for s in spans] == [(3, 14)], spans
     assert mask(text) == "01 [telefon] "
+    # but a whole number followed by a stray digit stays whole ("070-01 00 000" + "0")
+    assert [(s.start, s.end) for s in find(" 070-01 00 000 0")] == [(1, 14)]

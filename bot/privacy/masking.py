@@ -254,8 +254,10 @@ def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
             if not found:
                 i += 1
                 continue
-            if i + 1 < n and (later := longest(i + 1)) and later[0] > found[0]:
-                # "01 031-100 000": a stray group before a number that reaches further
+            later = longest(i + 1) if i + 1 < n else None
+            if later and later[0] > found[0] and \
+                    sum(map(len, groups[i + 1:later[0]])) > sum(map(len, groups[i:found[0]])):
+                # "01 031-100 000": a stray group before a longer number that reaches further
                 i += 1
                 continue
             j, number, plus = found
