@@ -1,7 +1,9 @@
 """Start Rasa (`python -m bot.rasa_main <rasa arguments>`) with our safety net for custom actions
 and our speed-ups: a faster model load (bot.nlu.fast_load), direct calls of the compiled NLU models
 (bot.nlu.fast_predict), the ResponseSelector only where it can matter (bot.nlu.selective_selector),
-cached event classes (bot.fast_events) and a graph runner without dask (bot.fast_graph).
+cached event classes (bot.fast_events), a graph runner without dask (bot.fast_graph), the
+messages of concurrent users parsed together (bot.fast_parse, bot.nlu.batch_predict) and a warm
+start (bot.warm_start: models warmed up, the loaded model kept out of garbage collection).
 
 Rasa 3.6 logs and drops a custom action that fails because the action server is down or broken,
 so the user would get silence. Here a failing custom action answers with the national lines
@@ -11,6 +13,11 @@ import logging
 import os
 import sys
 from typing import List
+
+# TensorFlow 2.12 imports JAX (for its TF Lite converter, which Rasa never calls) as soon as it is
+# imported: about 100 MB more memory in the server. With the import blocked, TF Lite takes its own
+# "JAX is not installed" path. Must come before anything imports TensorFlow.
+sys.modules.setdefault("jax", None)
 
 from rasa.core.actions import action as rasa_action
 from rasa.shared.core.events import BotUttered, Event
@@ -40,15 +47,18 @@ def install() -> None:
     """Make Rasa build ResilientRemoteAction wherever it would build a RemoteAction, load the
     NLU models without tracing their training step (bot.nlu.fast_load), call them directly
     (bot.nlu.fast_predict), skip the ResponseSelector where config.yml says so
-    (bot.nlu.selective_selector), look event classes up from a cache (bot.fast_events) and run the
-    prediction graph without dask (bot.fast_graph)."""
-    from bot import fast_events, fast_graph
+    (bot.nlu.selective_selector), look event classes up from a cache (bot.fast_events), run the
+    prediction graph without dask (bot.fast_graph), parse the messages of concurrent users
+    together (bot.fast_parse) and warm the models up at start (bot.warm_start)."""
+    from bot import fast_events, fast_graph, fast_parse, warm_start
     from bot.nlu import install_prediction_speedups
 
     rasa_action.RemoteAction = ResilientRemoteAction
     install_prediction_speedups()
     fast_events.install()
     fast_graph.install()
+    fast_parse.install()
+    warm_start.install()
 
 
 def main(argv: List[str]) -> None:

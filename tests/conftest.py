@@ -39,3 +39,21 @@ def parser(model_path):
     from bot.evaluation import Parser
 
     return Parser(str(model_path))
+
+
+@pytest.fixture
+def batched_calls(monkeypatch) -> list:
+    """Records (component class, number of messages, whether one batched call served them) for
+    every call of bot.nlu.batch_predict.batch_outputs during the test."""
+    from bot.nlu import batch_predict
+
+    calls = []
+    original = batch_predict.batch_outputs
+
+    def spy(component, messages):
+        out = original(component, messages)
+        calls.append((type(component).__name__, len(messages), out is not None))
+        return out
+
+    monkeypatch.setattr(batch_predict, "batch_outputs", spy)
+    return calls

@@ -1,0 +1,137 @@
+"""bot.fast_parse and bot.nlu.batch_predict: messages parsed together get the parses they get alone."""
+import asyncio
+
+import numpy as np
+import pytest
+from rasa.core.channels.channel import UserMessage
+
+from bot import fast_parse
+from bot.evaluation import load_examples
+from bot.nlu import batch_predict
+
+from conftest import ROOT
+
+
+def _close(a, b, path="") -> None:
+    """Equal parses, floats within 1e-5 (a batch pads the sequences; the maths is the same)."""
+    if isinstance(a, float) or isinstance(b, float):
+        assert a == pytest.approx(b, abs=1e-5), path
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for key in a:
+            _close(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            _close(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, path
+
+
+def _texts():
+    texts = [e.text for e in load_examples(str(ROOT / "tests" / "nlu_holdout.yml"))[1::5]]
+    # odd inputs in the same batch: empty, one character, very long, emoji, another language
+    return texts + ["", "?", "köpa sex " * 400, "🙂🙂", "what is the law on buying sex"]
+
+
+def test_a_batch_gives_each_message_its_own_parse(parser, batched_calls):
+    processor = parser.agent.processor
+    texts = _texts()
+    assert len(texts) > 100
+    alone = [parser.parse(t) for t in texts]
+    batcher = fast_parse.batcher_for(processor)
+    assert batcher is not None, "the NLU graph should not read the conversation"
+    together = batcher._run_batch([(UserMessage(t, sender_id=f"s{i}"), None) for i, t in enumerate(texts)])
+    assert ("DIETClassifier", len(texts), True) in batched_calls, batched_calls  # empty/emoji ones alone
+    assert any(name == "ResponseSelector" and n > 1 and ok for name, n, ok in batched_calls), batched_calls
+    for text, one, many in zip(texts, alone, together):
+        processor._update_full_retrieval_intent(many)
+        _close(many, one, path=text[:40])
+
+
+def test_concurrent_parses_are_batched_and_answered_in_order(parser):
+    fast_parse.install()
+    processor = parser.agent.processor
+    texts = [e.text for e in load_examples(str(ROOT / "tests" / "nlu_holdout.yml"))[::25]]
+    batcher = fast_parse.batcher_for(processor)
+    batcher.batch_sizes = []
+
+    async def everyone():
+        return await asyncio.gather(*(processor.parse_message(UserMessage(t, sender_id=f"u{i}"))
+                                      for i, t in enumerate(texts)))
+
+    parses = asyncio.new_event_loop().run_until_complete(everyone())
+    assert [p["text"] for p in parses] == texts
+    assert max(batcher.batch_sizes) > 1, "concurrent messages were parsed one by one"
+    assert sum(batcher.batch_sizes) == len(texts)
+    alone = [parser.parse(t) for t in texts]
+    assert [p["intent"]["name"] for p in parses] == [p["intent"]["name"] for p in alone]
+
+
+def test_a_failing_batch_falls_back_to_one_by_one():
+    calls = []
+
+    def broken(items):
+        raise RuntimeError("boom")
+
+    def one(item):
+        calls.append(item)
+        if item == "bad":
+            raise ValueError("bad message")
+        return {"text": item}
+
+    batcher = fast_parse.ParseBatcher(broken, one)
+
+    async def both():
+        return await asyncio.gather(batcher.parse("good"), batcher.parse("bad"), return_exceptions=True)
+
+    good, bad = asyncio.new_event_loop().run_until_complete(both())
+    assert good == {"text": "good"} and isinstance(bad, ValueError)
+    assert calls == ["good", "bad"] and batcher.batch_sizes == [2]
+
+
+def test_batches_wait_while_growing_and_respect_the_limit():
+    sizes = []
+    batcher = fast_parse.ParseBatcher(lambda items: (sizes.append(len(items)), [{"n": i} for i in items])[1],
+                                      lambda item: {"n": item}, max_batch=4)
+
+    async def staggered():
+        async def late(i):
+            await asyncio.sleep(0)  # joins one turn of the loop later
+            return await batcher.parse(i)
+        return await asyncio.gather(*(batcher.parse(i) for i in range(3)), *(late(i) for i in range(3, 6)))
+
+    results = asyncio.new_event_loop().run_until_complete(staggered())
+    assert [r["n"] for r in results] == list(range(6))
+    assert batcher.batch_sizes == [4, 2], "late arrivals should join; a batch holds at most 4"
+    assert sizes == [4, 2]
+
+
+def test_split_outputs_needs_one_row_per_message():
+    out = {"i_scores": np.arange(6.0).reshape(3, 2), "diagnostic_data": {"a": np.zeros((3, 1, 4))}}
+    parts = batch_predict.split_outputs(out, 3)
+    assert [p["i_scores"].tolist() for p in parts] == [[[0.0, 1.0]], [[2.0, 3.0]], [[4.0, 5.0]]]
+    assert parts[2]["diagnostic_data"]["a"].shape == (1, 1, 4)
+    assert batch_predict.split_outputs({"i_scores": np.zeros((2, 2))}, 3) is None
+    assert batch_predict.split_outputs({"scalar": 1.0}, 2) is None
+    second = batch_predict.split_outputs({"i_scores": np.eye(2), "diagnostic_data": {"w": None}}, 2)[1]
+    assert second["i_scores"].tolist() == [[0.0, 1.0]] and second["diagnostic_data"] == {"w": None}
+
+
+def test_count_features_of_many_messages_equal_those_of_one(parser):
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+
+    nodes = parser.agent.processor.graph_runner._instantiated_nodes.values()
+    featurizers = [n._component for n in nodes if isinstance(getattr(n, "_component", None), CountVectorsFeaturizer)]
+    assert len(featurizers) == 2
+    tokens = [["vad", "ar", "kast"], [], ["kopa"], ["sex", "for", "pengar", "zzqx"]]
+    for featurizer in featurizers:
+        together = batch_predict.count_features(featurizer, "text", tokens)
+        for i, one in enumerate(tokens):
+            alone = featurizer._create_features("text", [one]) if one else ([None], [None])
+            for kind in (0, 1):
+                a, b = together[kind][i], alone[kind][0]
+                assert (a is None) == (b is None)
+                if a is not None:
+                    assert a.shape == b.shape and (a.toarray() == b.toarray()).all()
+                    assert a.row.tolist() == b.row.tolist() and a.col.tolist() == b.col.tolist()
