@@ -135,3 +135,18 @@ def test_count_features_of_many_messages_equal_those_of_one(parser):
                 if a is not None:
                     assert a.shape == b.shape and (a.toarray() == b.toarray()).all()
                     assert a.row.tolist() == b.row.tolist() and a.col.tolist() == b.col.tolist()
+
+
+def test_long_and_featureless_messages_are_predicted_alone(parser):
+    """A batch is padded to its longest message: a very long one would make the whole batch slow."""
+    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+
+    processor = parser.agent.processor
+    nodes = processor.graph_runner._instantiated_nodes
+    diet = next(n._component for n in nodes.values() if isinstance(getattr(n, "_component", None), DIETClassifier))
+    texts = ["vad är kast", "jag vill sluta " * (batch_predict.MAX_TOKENS // 3 + 5), "🙂", "tack", "är det olagligt"]
+    featurized = processor.graph_runner.run(
+        inputs={"__message__": [UserMessage(t) for t in texts]}, targets=["run_CountVectorsFeaturizer2"])
+    messages = featurized["run_CountVectorsFeaturizer2"]
+    slices = batch_predict.batch_outputs(diet, messages)
+    assert set(slices) == {id(messages[i]) for i in (0, 3, 4)}

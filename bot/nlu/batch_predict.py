@@ -9,12 +9,14 @@ per message, for two models).
 With `install()`, `process` of both classes builds the model data for all messages at once, runs
 one inference with the whole list as the batch, cuts the outputs into one slice per message and
 then lets Rasa's own `process` handle every message as before, with `_predict` answering from
-those slices. One message, messages without features (Rasa predicts nothing for them) and outputs
-that cannot be split row by row take Rasa's path unchanged.
+those slices. One message, messages without features (Rasa predicts nothing for them), long
+messages (over MAX_TOKENS tokens, `NLU_BATCH_MAX_TOKENS`) and outputs that cannot be split row by
+row take Rasa's path unchanged.
 The predictions are the same as one by one (tested: same intents, confidences within 1e-5).
 CountVectorsFeaturizer likewise turns all messages' tokens into counts with one `transform`
 (`count_features`; the same matrices as one by one).
 """
+import os
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -25,6 +27,11 @@ from bot.patching import patch_once
 
 _MARK = "_bot_batch_predict"
 _SLICES = "_bot_batch_slices"
+
+# A batch is padded to its longest message, and DIET's attention grows with the square of that
+# length: one 10,000-character message in a batch of 32 took 0.7–7 s and 2 GB. Messages with more
+# tokens than this are predicted alone, as Rasa does (the web front lets through 1,000 characters).
+MAX_TOKENS = int(os.environ.get("NLU_BATCH_MAX_TOKENS", "64"))
 
 
 class _NotByRow(Exception):
@@ -53,15 +60,18 @@ def split_outputs(outputs: Dict[str, Any], n: int) -> Optional[List[Dict[str, An
 
 def batch_outputs(component: Any, messages: List[Message]) -> Optional[Dict[int, Dict[str, Any]]]:
     """One inference of `component` (DIET or a ResponseSelector) over the `messages` that have
-    features (an empty or emoji-only message has none; Rasa predicts nothing for it), as
-    {id(message): its outputs}; None when Rasa's per-message path should run for all."""
-    from rasa.utils.tensorflow.constants import FEATURIZERS
+    features (an empty or emoji-only message has none; Rasa predicts nothing for it) and at most
+    MAX_TOKENS tokens, as {id(message): its outputs}; None when Rasa's per-message path should run
+    for all. The others are predicted alone by Rasa's `_predict`."""
+    from rasa.nlu.constants import TOKENS_NAMES
     from rasa.shared.nlu.constants import TEXT
+    from rasa.utils.tensorflow.constants import FEATURIZERS
 
     if len(messages) < 2 or getattr(component, "model", None) is None:
         return None
     featurizers = component.component_config.get(FEATURIZERS)
-    usable = [m for m in messages if m.features_present(attribute=TEXT, featurizers=featurizers)]
+    usable = [m for m in messages if len(m.get(TOKENS_NAMES[TEXT]) or ()) <= MAX_TOKENS
+              and m.features_present(attribute=TEXT, featurizers=featurizers)]
     if len(usable) < 2:
         return None
     model_data = component._create_model_data(usable, training=False)
