@@ -160,6 +160,38 @@ def test_failed_custom_action_answers_with_national_lines():
     assert events[0].metadata["fallback"] == FALLBACK_NAME
 
 
+@pytest.mark.parametrize("result", [
+    {"events": [{"event": "slot", "name": "location", "value": "Umeå"}], "responses": [{"text": "hej"}]},
+    {"events": [], "responses": []},
+    {"events": [{"event": "bot", "text": "x", "data": {}}]},
+    {"events": [{"event": "no_such_event"}], "responses": []},
+    {"events": "not a list"},
+    {"responses": ["not an object"]},
+    [],
+])
+def test_action_answers_are_validated_as_rasa_does(result):
+    """bot.rasa_main: the validator made once accepts and rejects exactly what Rasa's does."""
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.rasa_main import ResilientRemoteAction
+
+    ours = ResilientRemoteAction("action_referral", EndpointConfig("http://127.0.0.1:9/webhook"))
+    outcomes = []
+    for validate in (ours._validate_action_result, lambda r: RemoteAction._validate_action_result(ours, r)):
+        try:
+            outcomes.append(validate(result))
+        except ValidationError as error:
+            outcomes.append(error.message)
+    assert outcomes[0] == outcomes[1]
+    valid = result and isinstance(result, dict) and result.get("events") != "not a list" and \
+        result.get("responses") != ["not an object"] and "no_such_event" not in str(result)
+    assert (outcomes[0] is True) == bool(valid), outcomes[0]
+    if outcomes[0] is not True:
+        assert "Failed to validate Action server response" in outcomes[0]
+
+
 def _location_extractor():
     from bot.nlu.location import LocationExtractor
 
