@@ -2,8 +2,9 @@
 and our speed-ups: a faster model load (bot.nlu.fast_load), direct calls of the compiled NLU models
 (bot.nlu.fast_predict), the ResponseSelector only where it can matter (bot.nlu.selective_selector),
 cached event classes (bot.fast_events), a graph runner without dask (bot.fast_graph), the
-messages of concurrent users parsed together (bot.fast_parse, bot.nlu.batch_predict) and a warm
-start (bot.warm_start: models warmed up, the loaded model kept out of garbage collection).
+messages of concurrent users parsed together (bot.fast_parse, bot.nlu.batch_predict), no search
+for end-to-end rules that cannot exist (bot.fast_rules) and a warm start (bot.warm_start: models
+warmed up, the loaded model kept out of garbage collection).
 
 Rasa 3.6 logs and drops a custom action that fails because the action server is down or broken,
 so the user would get silence. Here a failing custom action answers with the national lines
@@ -80,8 +81,9 @@ def install() -> None:
     (bot.nlu.fast_predict), skip the ResponseSelector where config.yml says so
     (bot.nlu.selective_selector), look event classes up from a cache (bot.fast_events), run the
     prediction graph without dask (bot.fast_graph), parse the messages of concurrent users
-    together (bot.fast_parse) and warm the models up at start (bot.warm_start)."""
-    from bot import fast_events, fast_graph, fast_parse, warm_start
+    together (bot.fast_parse), skip RulePolicy's search for end-to-end rules when there are none
+    (bot.fast_rules) and warm the models up at start (bot.warm_start)."""
+    from bot import fast_events, fast_graph, fast_parse, fast_rules, warm_start
     from bot.nlu import install_prediction_speedups
 
     rasa_action.RemoteAction = ResilientRemoteAction
@@ -89,6 +91,7 @@ def install() -> None:
     fast_events.install()
     fast_graph.install()
     fast_parse.install()
+    fast_rules.install()
     warm_start.install()
 
 

@@ -1,0 +1,51 @@
+"""bot.nlu.fast_features: joining feature matrices gives exactly scipy.sparse.hstack's result."""
+import numpy as np
+import pytest
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.nlu.training_data.features import Features
+from scipy.sparse import coo_matrix, csr_matrix, hstack, random as sparse_random
+
+from bot.evaluation import load_examples
+from bot.nlu import fast_features
+
+from conftest import ROOT
+
+
+def _same(a, b) -> None:
+    assert type(a) is type(b) and a.shape == b.shape and a.dtype == b.dtype
+    assert a.row.dtype == b.row.dtype and a.col.dtype == b.col.dtype
+    assert a.row.tolist() == b.row.tolist() and a.col.tolist() == b.col.tolist()
+    assert a.data.tolist() == b.data.tolist()
+
+
+@pytest.mark.parametrize("rows,left,right", [(1, 10, 20), (7, 3000, 40000), (30, 1, 1), (3, 5, 0)])
+def test_hstack_coo_equals_scipy(rows, left, right):
+    rng = np.random.default_rng(rows)
+    a = sparse_random(rows, left, density=0.1, format="coo", dtype=np.int64, random_state=rng)
+    b = sparse_random(rows, right, density=0.1, format="coo", dtype=np.int64, random_state=rng)
+    _same(fast_features.hstack_coo(a, b), hstack([a, b]))
+
+
+def test_messages_get_the_same_combined_features(parser, monkeypatch):
+    """The features DIET reads (word and character counts joined) for held-out messages."""
+    fast_features.install()
+    runner = parser.agent.processor.graph_runner
+    target = [n for n in runner._instantiated_nodes if n.startswith("run_CountVectorsFeaturizer")][-1]
+    texts = [e.text for e in load_examples(str(ROOT / "tests" / "nlu_holdout.yml"))[::20]]
+    messages = runner.run(inputs={"__message__": [UserMessage(t) for t in texts]}, targets=[target])[target]
+    ours = [m.get_sparse_features("text") for m in messages]
+    monkeypatch.setattr(Features, "_combine_sparse_features", Features._combine_sparse_features._bot_original)
+    theirs = [m.get_sparse_features("text") for m in messages]
+    assert len(ours) == len(texts) > 20
+    for mine, rasa in zip(ours, theirs):
+        for a, b in zip(mine, rasa):
+            _same(a.features, b.features)
+
+
+def test_other_matrices_take_rasas_path():
+    a = Features(csr_matrix(np.eye(2)), "sequence", "text", "a")
+    a.combine_with_features(Features(csr_matrix(np.ones((2, 1))), "sequence", "text", "b"))
+    assert a.features.shape == (2, 3)
+    b = Features(coo_matrix(np.eye(2, dtype=np.int64)), "sequence", "text", "a")
+    b.combine_with_features(Features(coo_matrix(np.ones((2, 1))), "sequence", "text", "b"))
+    assert b.features.dtype == np.float64 and b.features.toarray().tolist() == [[1, 0, 1], [0, 1, 1]]

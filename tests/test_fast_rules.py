@@ -1,0 +1,58 @@
+"""bot.fast_rules: skipping the search for end-to-end rules changes no prediction."""
+import json
+
+import pytest
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import fast_rules
+
+
+def _key(*states):
+    return json.dumps(list(states))
+
+
+@pytest.mark.parametrize("keys,possible", [
+    ([_key({"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}})], False),
+    ([_key({"prev_action": {"action_name": "action_listen"}, "user": {"text": "hej"}})], True),
+    ([_key({"prev_action": {"action_name": "action_listen"}})], True),
+    ([_key()], True),
+    ([], False),
+])
+def test_text_rules_possible(keys, possible):
+    assert fast_rules.text_rules_possible(keys) is possible
+
+
+def _policy(parser) -> RulePolicy:
+    nodes = parser.agent.processor.graph_runner._instantiated_nodes.values()
+    return next(n._component for n in nodes if isinstance(getattr(n, "_component", None), RulePolicy))
+
+
+def test_the_trained_rules_have_no_end_to_end_rule(parser):
+    assert fast_rules.text_rules_possible(_policy(parser).lookup["rules"]) is False
+
+
+def test_predictions_are_the_same_at_every_step_of_a_conversation(parser, monkeypatch):
+    fast_rules.install()
+    agent, domain, policy = parser.agent, parser.agent.domain, _policy(parser)
+    sender = "fast-rules-test"
+    for text in ["hej", "vad är kast", "är det olagligt att köpa sex", "är du en robot",
+                 "jag vill inte leva längre", "tack", "hej då"]:
+        parser._loop.run_until_complete(agent.handle_text(text, sender_id=sender))
+    events = list(parser._loop.run_until_complete(agent.tracker_store.retrieve(sender)).events)
+    prefixes = [events[:i] for i in range(2, len(events) + 1)]
+    assert len(prefixes) > 20
+
+    def predictions():
+        out = []
+        for prefix in prefixes:
+            tracker = DialogueStateTracker.from_events(sender, prefix, domain.slots)
+            p = policy.predict_action_probabilities(tracker, domain)
+            out.append((p.probabilities, p.policy_name, p.is_end_to_end_prediction, p.events, p.optional_events))
+        return out
+
+    policy.__dict__.pop(fast_rules._FLAG, None)
+    ours = predictions()
+    assert policy.__dict__.get(fast_rules._FLAG) is False, "the text search was never skipped"
+    monkeypatch.setattr(RulePolicy, "_find_action_from_rules", RulePolicy._find_action_from_rules._bot_original)
+    assert ours == predictions()
