@@ -16,7 +16,8 @@ import asyncio
 import copy
 import logging
 import os
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from collections import deque
+from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
 
 from bot.patching import patch_once
 
@@ -41,7 +42,7 @@ class ParseBatcher:
         self.max_waits = max_waits
         self._pending: List[Tuple[Any, asyncio.Future]] = []
         self._scheduled = False
-        self.batch_sizes: List[int] = []  # the last few batch sizes, for tests and the benchmark
+        self.batch_sizes: Deque[int] = deque(maxlen=1000)  # the latest batch sizes, for tests
 
     async def parse(self, item: Any) -> Parse:
         loop = asyncio.get_running_loop()
@@ -65,7 +66,7 @@ class ParseBatcher:
         self._run(batch)
 
     def _run(self, batch: List[Tuple[Any, asyncio.Future]]) -> None:
-        self.batch_sizes = (self.batch_sizes + [len(batch)])[-1000:]
+        self.batch_sizes.append(len(batch))
         items = [item for item, _ in batch]
         try:
             parses: Optional[List[Parse]] = self._run_batch(items) if len(batch) > 1 else None
@@ -104,16 +105,14 @@ def nlu_reads_tracker(processor: Any) -> bool:
 def batcher_for(processor: Any) -> Optional[ParseBatcher]:
     """The processor's batcher (made on first use), or None when its NLU graph reads the tracker."""
     if "_bot_batcher" not in processor.__dict__:
+        from rasa.engine.constants import PLACEHOLDER_MESSAGE
         from rasa.shared.core.trackers import DialogueStateTracker
-        from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 
         def run_batch(items: List[Tuple[Any, Any]]) -> List[Parse]:
             messages = [message for message, _ in items]
             target = processor.model_metadata.nlu_target
-            results = processor.graph_runner.run(
-                inputs={PLACEHOLDER_MESSAGE: messages,
-                        PLACEHOLDER_TRACKER: DialogueStateTracker.from_events(messages[0].sender_id, [])},
-                targets=[target])
+            # no conversation: the NLU graph does not read it (checked below)
+            results = processor.graph_runner.run(inputs={PLACEHOLDER_MESSAGE: messages}, targets=[target])
             parsed = results[target]
             if len(parsed) != len(messages):
                 raise ValueError(f"NLU returned {len(parsed)} parses for {len(messages)} messages")
