@@ -36,7 +36,7 @@ class ParseBatcher:
 
     def __init__(self, run_batch: Callable[[List[Any]], List[Parse]],
                  run_one: Callable[[Any], Parse], max_batch: int = MAX_BATCH, max_waits: int = MAX_WAITS) -> None:
-        self._run_batch = run_batch
+        self.run_batch = run_batch
         self._run_one = run_one
         self.max_batch = max_batch
         self.max_waits = max_waits
@@ -69,7 +69,7 @@ class ParseBatcher:
         self.batch_sizes.append(len(batch))
         items = [item for item, _ in batch]
         try:
-            parses: Optional[List[Parse]] = self._run_batch(items) if len(batch) > 1 else None
+            parses: Optional[List[Parse]] = self.run_batch(items) if len(batch) > 1 else None
         except Exception:  # noqa: BLE001 - parse one by one so a bad message fails only itself
             logger.exception("Batched parse of %d messages failed; parsing them one by one", len(batch))
             parses = None

@@ -41,7 +41,7 @@ def warm_up(agent: Any) -> float:
     if batcher is not None:
         batch = [(UserMessage(WARM_UP_TEXTS[i % len(WARM_UP_TEXTS)], sender_id=f"warm-up-{i}"), None)
                  for i in range(batcher.max_batch)]
-        batcher._run_batch(batch)
+        batcher.run_batch(batch)
     return time.monotonic() - started
 
 

@@ -57,3 +57,12 @@ def batched_calls(monkeypatch) -> list:
 
     monkeypatch.setattr(batch_predict, "batch_outputs", spy)
     return calls
+
+
+def featurized(parser, texts) -> list:
+    """`texts` as messages after the last featurizer of the trained pipeline (what DIET reads)."""
+    from rasa.core.channels.channel import UserMessage
+
+    runner = parser.agent.processor.graph_runner
+    target = [n for n in runner._instantiated_nodes if n.startswith("run_CountVectorsFeaturizer")][-1]
+    return runner.run(inputs={"__message__": [UserMessage(t) for t in texts]}, targets=[target])[target]

@@ -9,7 +9,7 @@ from bot import fast_parse
 from bot.evaluation import load_examples
 from bot.nlu import batch_predict
 
-from conftest import ROOT
+from conftest import ROOT, featurized
 
 
 def _close(a, b, path="") -> None:
@@ -41,7 +41,7 @@ def test_a_batch_gives_each_message_its_own_parse(parser, batched_calls):
     alone = [parser.parse(t) for t in texts]
     batcher = fast_parse.batcher_for(processor)
     assert batcher is not None, "the NLU graph should not read the conversation"
-    together = batcher._run_batch([(UserMessage(t, sender_id=f"s{i}"), None) for i, t in enumerate(texts)])
+    together = batcher.run_batch([(UserMessage(t, sender_id=f"s{i}"), None) for i, t in enumerate(texts)])
     assert ("DIETClassifier", len(texts), True) in batched_calls, batched_calls  # empty/emoji ones alone
     assert any(name == "ResponseSelector" and n > 1 and ok for name, n, ok in batched_calls), batched_calls
     for text, one, many in zip(texts, alone, together):
@@ -145,8 +145,6 @@ def test_long_and_featureless_messages_are_predicted_alone(parser):
     nodes = processor.graph_runner._instantiated_nodes
     diet = next(n._component for n in nodes.values() if isinstance(getattr(n, "_component", None), DIETClassifier))
     texts = ["vad är kast", "jag vill sluta " * (batch_predict.MAX_TOKENS // 3 + 5), "🙂", "tack", "är det olagligt"]
-    featurized = processor.graph_runner.run(
-        inputs={"__message__": [UserMessage(t) for t in texts]}, targets=["run_CountVectorsFeaturizer2"])
-    messages = featurized["run_CountVectorsFeaturizer2"]
+    messages = featurized(parser, texts)
     slices = batch_predict.batch_outputs(diet, messages)
     assert set(slices) == {id(messages[i]) for i in (0, 3, 4)}

@@ -1,14 +1,13 @@
 """bot.nlu.fast_features: joining feature matrices gives exactly scipy.sparse.hstack's result."""
 import numpy as np
 import pytest
-from rasa.core.channels.channel import UserMessage
 from rasa.shared.nlu.training_data.features import Features
 from scipy.sparse import coo_matrix, csr_matrix, hstack, random as sparse_random
 
 from bot.evaluation import load_examples
 from bot.nlu import fast_features
 
-from conftest import ROOT
+from conftest import ROOT, featurized
 
 
 def _same(a, b) -> None:
@@ -29,10 +28,8 @@ def test_hstack_coo_equals_scipy(rows, left, right):
 def test_messages_get_the_same_combined_features(parser, monkeypatch):
     """The features DIET reads (word and character counts joined) for held-out messages."""
     fast_features.install()
-    runner = parser.agent.processor.graph_runner
-    target = [n for n in runner._instantiated_nodes if n.startswith("run_CountVectorsFeaturizer")][-1]
     texts = [e.text for e in load_examples(str(ROOT / "tests" / "nlu_holdout.yml"))[::20]]
-    messages = runner.run(inputs={"__message__": [UserMessage(t) for t in texts]}, targets=[target])[target]
+    messages = featurized(parser, texts)
     ours = [m.get_sparse_features("text") for m in messages]
     monkeypatch.setattr(Features, "_combine_sparse_features", Features._combine_sparse_features._bot_original)
     theirs = [m.get_sparse_features("text") for m in messages]
