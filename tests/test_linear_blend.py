@@ -10,7 +10,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.evaluation import full_intent, load_examples
 from bot.nlu.linear import LinearModel, blend_intents, blend_topics, char_ngrams, word_ngrams
-from bot.nlu.linear_blend import PROBABILITIES, LinearBlend, TopicBlend
+from bot.nlu.linear_blend import PROBABILITIES, LinearBlend, TopicBlend, words
 
 from conftest import ROOT, pipeline_settings
 
@@ -118,6 +118,23 @@ def test_components_set_intent_ranking_and_faq_answer():
     response = message.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]
     assert response["intent_response_key"] == "faq/kast_what"
     assert response["utter_action"] == "utter_faq/kast_what"
+
+
+def test_use_lemma_chooses_which_token_form_the_model_reads():
+    """With `use_lemma: false` (config.yml) the model learns and reads the folded words, not lemmas."""
+    message = Message(data={"text": "kopte sex", "intent_ranking": [], "intent": {}})
+    message.set(TOKENS_NAMES["text"], [Token("kopte", 0, lemma="kopa"), Token("sex", 6, lemma="sex")])
+    assert words(message) == ["kopa", "sex"]
+    assert words(message, use_lemma=False) == ["kopte", "sex"]
+    model = LinearModel.fit([["kopte", "sex"], ["hej"], ["kopa", "sex"], ["hej", "hej"]],
+                            ["faq/law", "greet", "greet", "greet"], min_df=1, c=100)
+    seen = {}
+    for use_lemma in (True, False):
+        blend = LinearBlend({"use_lemma": use_lemma}, None, None, model)
+        blend.process([message])
+        seen[use_lemma] = message.get("intent")["name"]
+    assert seen == {True: "greet", False: "faq"}, "each setting reads its own form of the words"
+    assert pipeline_settings("bot.nlu.linear_blend.LinearBlend")["use_lemma"] is False
 
 
 def test_topic_blend_needs_the_selector_and_the_linear_model():

@@ -38,9 +38,11 @@ from bot.nlu.payloads import selector_prediction
 PROBABILITIES = "linear_model_probabilities"
 
 
-def lemmas(message: Message) -> List[str]:
-    """The message's tokens as the tokenizer left them (folded lemmas)."""
-    return [t.lemma or t.text for t in message.get(TOKENS_NAMES[TEXT]) or []]
+def words(message: Message, use_lemma: bool = True) -> List[str]:
+    """The message's tokens as the tokenizer left them: folded lemmas, or with `use_lemma` off the
+    folded words themselves (as Rasa's CountVectorsFeaturizer's option of the same name)."""
+    tokens = message.get(TOKENS_NAMES[TEXT]) or []
+    return [(t.lemma or t.text) if use_lemma else t.text for t in tokens]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -55,6 +57,7 @@ class LinearBlend(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         return {
             "intent_weight": 0.7,
+            "use_lemma": True,
             "C": 30.0,
             "min_df": 2,
             "word_max_n": 2,
@@ -78,7 +81,7 @@ class LinearBlend(GraphComponent, IntentClassifier):
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
         c = self._config
         self._model = LinearModel.fit(
-            [lemmas(m) for m in examples], [m.get_full_intent() for m in examples],
+            [words(m, bool(c["use_lemma"])) for m in examples], [m.get_full_intent() for m in examples],
             c=float(c["C"]), min_df=int(c["min_df"]), word_max_n=int(c["word_max_n"]),
             char_min_n=int(c["char_min_n"]), char_max_n=int(c["char_max_n"]))
         with self._storage.write_to(self._resource) as directory:
@@ -100,7 +103,7 @@ class LinearBlend(GraphComponent, IntentClassifier):
             return messages
         length = int(self._config["ranking_length"])
         for message in messages:
-            probabilities = self._model.predict(lemmas(message))
+            probabilities = self._model.predict(words(message, bool(self._config["use_lemma"])))
             message.set(PROBABILITIES, probabilities)
             ranking = blend_intents(message.get(INTENT_RANKING_KEY) or [], probabilities,
                                     float(self._config["intent_weight"]))
