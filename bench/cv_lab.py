@@ -18,8 +18,6 @@ import hashlib
 import logging
 import os
 import re
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
@@ -46,27 +44,17 @@ def _key(config: Path, k: int) -> str:
 
 def train_folds(config: Path, k: int = 5, log: Callable[[str], None] = print) -> List[Path]:
     """One NLU model per fold (cached), trained as bot.evaluation.cross_validate trains them."""
-    from rasa.model_training import train_nlu
-    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
-
     out = LAB / _key(config, k)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    os.environ["RASA_MAX_CACHE_SIZE"] = "0"
+    os.environ["RASA_MAX_CACHE_SIZE"] = "0"  # the folds must not push the real model out of .rasa/cache
     for i, (train, _) in enumerate(evaluation.folds(k)):
         target = out / f"fold{i}.tar.gz"
         paths.append(target)
-        if target.exists():
-            continue
-        started = time.monotonic()
-        with tempfile.TemporaryDirectory() as tmp:
-            data_dir = Path(tmp) / "data"
-            data_dir.mkdir()
-            (data_dir / "nlu.yml").write_text(RasaYAMLWriter().dumps(train), encoding="utf-8")
-            shutil.copy(ROOT / "data" / "responses" / "faq.yml", data_dir / "responses.yml")
-            model = train_nlu(str(config), str(data_dir), str(Path(tmp) / "models"), domain=str(ROOT / "domain.yml"))
-            shutil.move(model, target)
-        log(f"  trained fold {i + 1}/{k} ({time.monotonic() - started:.0f} s)")
+        if not target.exists():
+            started = time.monotonic()
+            evaluation.train_fold_model(train, target, config)
+            log(f"  trained fold {i + 1}/{k} ({time.monotonic() - started:.0f} s)")
     return paths
 
 

@@ -146,15 +146,27 @@ def folds(k: int, seed: int = 42):
         yield TrainingData(train, entity_synonyms=data.entity_synonyms), test
 
 
+def train_fold_model(train, target: Path, config: Path = ROOT / "config.yml") -> Path:
+    """Train the NLU model of one fold on `train` (TrainingData) and store it as `target` (.tar.gz)."""
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        data_dir.mkdir()
+        (data_dir / "nlu.yml").write_text(RasaYAMLWriter().dumps(train), encoding="utf-8")
+        shutil.copy(ROOT / "data" / "responses" / "faq.yml", data_dir / "responses.yml")
+        model = train_nlu(str(config), str(data_dir), str(Path(tmp) / "models"), domain=str(ROOT / "domain.yml"))
+        shutil.move(model, target)
+    return target
+
+
 def cross_validate(k: int, log: Callable[[str], None] = print) -> Report:
     """k-fold cross-validation over data/nlu with the project's pipeline; all predictions pooled.
 
     One NLU training per fold, with Rasa's training cache off so that the folds do not push the
     real model's steps out of `.rasa/cache`.
     """
-    from rasa.model_training import train_nlu
-    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
-
     pairs, parses = [], []
     saved = os.environ.get("RASA_MAX_CACHE_SIZE")
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"
@@ -162,13 +174,8 @@ def cross_validate(k: int, log: Callable[[str], None] = print) -> Report:
         for i, (train, test) in enumerate(folds(k)):
             started = time.monotonic()
             with tempfile.TemporaryDirectory() as tmp:
-                data_dir = Path(tmp) / "data"
-                data_dir.mkdir()
-                (data_dir / "nlu.yml").write_text(RasaYAMLWriter().dumps(train), encoding="utf-8")
-                shutil.copy(ROOT / "data" / "responses" / "faq.yml", data_dir / "responses.yml")
-                model = train_nlu(str(ROOT / "config.yml"), str(data_dir), str(Path(tmp) / "models"),
-                                  domain=str(ROOT / "domain.yml"))
-                fold = Parser(model).evaluate([Example(m.get("text"), m.get_full_intent()) for m in test])
+                model = train_fold_model(train, Path(tmp) / "fold.tar.gz")
+                fold = Parser(str(model)).evaluate([Example(m.get("text"), m.get_full_intent()) for m in test])
             pairs += fold.pairs
             parses += fold.parses
             log(f"  fold {i + 1}/{k}: accuracy {fold.accuracy:.3f} ({time.monotonic() - started:.0f} s)")
