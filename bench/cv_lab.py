@@ -10,7 +10,9 @@ the gates, RetrievalPayload) is then run again on copies with other settings, in
     python -m bench.cv_lab                 # the config as it is: macro F1, as make bench gives it
     python -m bench.cv_lab --config X.yml  # another config (its own fold models)
 
-Used from Python for experiments: `Lab(config).run(overrides)`.
+Used from Python for experiments: `Lab(config).run(lambda i, fold: {"LinearBlend": other})` runs
+every fold with `other` in place of the trained LinearBlend; settings can be changed on
+`fold.component("FallbackClassifier")` and the like between runs.
 """
 import argparse
 import copy
@@ -42,13 +44,15 @@ def _key(config: Path, k: int) -> str:
     return h.hexdigest()[:12]
 
 
-def train_folds(config: Path, k: int = 5, log: Callable[[str], None] = print) -> List[Path]:
-    """One NLU model per fold (cached), trained as bot.evaluation.cross_validate trains them."""
+def train_folds(config: Path, splits: List[Any], log: Callable[[str], None] = print) -> List[Path]:
+    """One NLU model per fold of `splits` (bot.evaluation.folds), cached, trained as
+    bot.evaluation.cross_validate trains them."""
+    k = len(splits)
     out = LAB / _key(config, k)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"  # the folds must not push the real model out of .rasa/cache
-    for i, (train, _) in enumerate(evaluation.folds(k)):
+    for i, (train, _) in enumerate(splits):
         target = out / f"fold{i}.tar.gz"
         paths.append(target)
         if not target.exists():
@@ -102,10 +106,10 @@ class Lab:
     """All folds of one config, ready for experiments."""
 
     def __init__(self, config: Path = ROOT / "config.yml", k: int = 5) -> None:
-        models = train_folds(config, k)
-        tests = [test for _, test in evaluation.folds(k)]
-        self.trains = [train for train, _ in evaluation.folds(k)]
-        self.folds = [Fold(m, t) for m, t in zip(models, tests)]
+        splits = list(evaluation.folds(k))
+        models = train_folds(config, splits)
+        self.trains = [train for train, _ in splits]
+        self.folds = [Fold(m, test) for m, (_, test) in zip(models, splits)]
 
     def run(self, replace: Optional[Callable[[int, "Fold"], Dict[str, Any]]] = None) -> Report:
         report = Report()

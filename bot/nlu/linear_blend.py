@@ -1,7 +1,7 @@
 """Rasa components: blend DIET's intents and the ResponseSelector's FAQ topics with a linear model.
 
-- `LinearBlend` (right after DIETClassifier) trains `bot.nlu.linear.LinearModel` on the lemmas of
-  the training examples (full names: `faq/law`). For each message it sets the intent ranking to
+- `LinearBlend` (right after DIETClassifier) trains `bot.nlu.linear.LinearModel` on the folded
+  words of the training examples, or their lemmas with `use_lemma` (full names: `faq/law`). For each message it sets the intent ranking to
   (1 − intent_weight) · DIET + intent_weight · linear model (FAQ topics summed into `faq`), and
   keeps the model's probabilities on the message for the second step. The ResponseSelector, which
   runs only when `faq` is among the best intents (bot/nlu/selective_selector.py), then sees the
