@@ -123,6 +123,19 @@ def test_language_gate_marks_english():
     assert m.get("language") == "en"
 
 
+def test_language_gate_keeps_a_confident_swedish_intent():
+    """Swedish with an English loan word reads as English to lingua; a sure classifier wins."""
+    text = "definition av trafficking"
+    assert language.foreign_language(text) is not None  # lingua alone would answer in English
+    config = {**LanguageGate.get_default_config(), "keep_confident": 0.9}
+    sure = _message(text, "faq", [("faq", 0.95)])
+    LanguageGate(config).process([sure])
+    assert sure.get(INTENT)["name"] == "faq"
+    unsure = _message(text, "faq", [("faq", 0.6)])
+    LanguageGate(config).process([unsure])
+    assert unsure.get(INTENT)["name"] == "other_language"
+
+
 @pytest.mark.parametrize("text", [
     "jag vill sluta kopa sex", "ar det olagligt att kopa sex i sverige", "min kompis koper sex vad gor jag",
     "hej", "kast", "vad händer om man blir tagen för sexköp utomlands", "jeg vil stoppe med at købe sex",
