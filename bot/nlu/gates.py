@@ -68,9 +68,9 @@ class LanguageGate(_Gate):
             # A verdict this sure overrides any intent; a weaker one only an unsure classifier.
             "strong_confidence": 0.5,
             "weak_override": ["nlu_fallback", "out_of_scope", "other_language"],
-            # ... except an intent the classifier is at least this sure of: Swedish with a loan
-            # word ("vad är trafficking") can read as English to lingua, not to the classifier.
-            "keep_confident": 1.01,
+            # ... except an intent the classifier is at least this sure of (None: no exception):
+            # Swedish with a loan word ("vad är trafficking") can read as English to lingua.
+            "keep_confident": None,
         }
 
     @staticmethod
@@ -91,7 +91,8 @@ class LanguageGate(_Gate):
             return
         intent = message.get(INTENT) or {}
         current = intent.get("name")
-        if current not in c["weak_override"] and (intent.get("confidence") or 0.0) >= c["keep_confident"]:
+        keep = c.get("keep_confident")
+        if keep is not None and current not in c["weak_override"] and (intent.get("confidence") or 0.0) >= keep:
             return
         if verdict.confidence >= c["strong_confidence"] or current in c["weak_override"]:
             message.set("language", verdict.language, add_to_output=True)
