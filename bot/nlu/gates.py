@@ -79,6 +79,11 @@ class LanguageGate(_Gate):
 
     def process_message(self, message: Message) -> None:
         c = self.config
+        intent = message.get(INTENT) or {}
+        current = intent.get("name")
+        keep = c.get("keep_confident")
+        if keep is not None and current not in c["weak_override"] and (intent.get("confidence") or 0.0) >= keep:
+            return  # decided before asking lingua: no language detection for a sure intent
         verdict = language.foreign_language(
             message.get(TEXT) or "",
             languages=tuple(c["languages"]),
@@ -88,11 +93,6 @@ class LanguageGate(_Gate):
             margin=c["margin"],
         )
         if not verdict:
-            return
-        intent = message.get(INTENT) or {}
-        current = intent.get("name")
-        keep = c.get("keep_confident")
-        if keep is not None and current not in c["weak_override"] and (intent.get("confidence") or 0.0) >= keep:
             return
         if verdict.confidence >= c["strong_confidence"] or current in c["weak_override"]:
             message.set("language", verdict.language, add_to_output=True)
