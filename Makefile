@@ -14,13 +14,14 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export RASA_URL ?= http://127.0.0.1:5005
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup system-deps run train test check report bench bench-web screenshot lock clean purge
+.PHONY: help setup system-deps run train test check report kampanjrapport bench bench-web screenshot lock clean purge
 
 help:
 	@echo "make run    – installera, träna vid behov, starta åtgärdsserver (5055), Rasa (5005) och webbchatten (8000)"
 	@echo "make test   – installera, träna och köra alla tester"
 	@echo "make check  – kontrollera innehållet (snabbt, ingen träning)"
 	@echo "make report – rapport för redaktörer: results/report/index.html (QUICK=1: bara testsetet)"
+	@echo "make kampanjrapport – bara kampanjsidan: results/report/kampanjer.html (snabb, docs/campaigns.md)"
 	@echo "make bench  – mätningar: träffsäkerhet, korsvalidering, svarstider"
 
 # ---------- installation ----------
@@ -69,6 +70,10 @@ check: setup
 # Rapport för redaktörer (bot/content/report.py). FOLDS=3 delar i korsvalideringen, QUICK=1 bara testsetet.
 report: train
 	$(PY) -m bot report $(if $(QUICK),--snabb) $(if $(FOLDS),--folds $(FOLDS))
+
+# Bara kampanjsidan (tratten per kampanj och vecka ur räknarna; ingen modell behövs). Se docs/campaigns.md.
+kampanjrapport: setup
+	$(PY) -m bot kampanjer
 
 # Radera sparade samtal vars senaste händelse är äldre än RETENTION_DAYS (30) dagar ur spårningslagret
 # (bot.privacy.retention.purge). Kör dagligen i skalat läge; se docs/privacy.md.

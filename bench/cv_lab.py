@@ -37,7 +37,7 @@ def _key(config: Path, k: int) -> str:
     h = hashlib.sha256()
     h.update(config.read_bytes())
     h.update(str(k).encode())
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) + [ROOT / "data" / "responses" / "faq.yml"]:
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) + sorted((ROOT / "data" / "responses").glob("*.yml")):
         h.update(path.read_bytes())
     for path in sorted((ROOT / "bot" / "nlu").glob("*.py")):
         h.update(path.read_bytes())

@@ -29,6 +29,10 @@ def quality(cases) -> None:
     print(f"  {'all':<13} {report.expected:>8} {report.found:>6} {report.precision:>9.3f} "
           f"{report.recall:>7.3f}")
     print(f"  masked as any kind: {report.masked}/{report.expected} ({report.masked_recall:.3f})")
+    if report.forms:
+        print(f"  {'form':<19} {'cases':>5} {'expected':>8} {'masked':>6} {'false pos.':>10}")
+        for name, f in report.forms.items():
+            print(f"  {name:<19} {f.cases:>5} {f.expected:>8} {f.masked:>6} {f.false_positives:>10}")
     for text, span in report.misses:
         print(f"  missed {span.kind} {span.text!r} in {text!r}")
     for text, span in report.false_positives:

@@ -1,4 +1,5 @@
-"""NLU figures: held-out accuracy, per-intent recall, and 5-fold cross-validation macro F1.
+"""NLU figures: held-out accuracy, per-intent recall and precision (the buyer's conversation,
+out-of-scope questions, false safety alarms), and 5-fold cross-validation macro F1.
 
 Run with `make bench` (or `python -m bench.nlu [--folds 5] [--skip-cv]`). Prints figures only;
 thresholds are asserted by the tests, not here.
@@ -6,20 +7,43 @@ thresholds are asserted by the tests, not here.
 import argparse
 import json
 import time
+from collections import Counter
 from pathlib import Path
 
 from bot import evaluation
-from bot.evaluation import Parser, Report, load_examples
+from bot.evaluation import (BUYER_INTENTS, NOT_CRISIS, UNANSWERABLE, Parser, Report, load_examples,
+                            load_sections)
 from bot.safety import SAFETY_INTENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+
 def holdout(model: str) -> Report:
-    report = Parser(model).evaluate(load_examples(str(ROOT / "tests" / "nlu_holdout.yml")))
+    path = str(ROOT / "tests" / "nlu_holdout.yml")
+    parser = Parser(model)
+    report = parser.evaluate(load_examples(path))
     print(f"held-out: {len(report.pairs)} messages, intent accuracy {report.accuracy:.3f}, macro F1 {report.macro_f1:.3f}")
-    recall = report.recall()
-    print("  safety recall: " + ", ".join(f"{i} {recall.get(i, 0):.2f}" for i in SAFETY_INTENTS))
+    recall, precision, f1 = report.recall(), report.precision(), report.f1()
+    print("  safety recall / precision: " + ", ".join(
+        f"{i} {recall.get(i, 0):.2f} / {precision.get(i, 0):.2f}" for i in SAFETY_INTENTS))
+    buyer = [(e, p) for e, p in report.pairs if e.intent in BUYER_INTENTS]
+    print(f"  the buyer's conversation: {len(buyer)} messages, accuracy "
+          f"{sum(e.intent == p for e, p in buyer) / max(len(buyer), 1):.3f}")
+    for i in BUYER_INTENTS:
+        print(f"    {i:<22} recall {recall.get(i, 0):.2f}  precision {precision.get(i, 0):.2f}  F1 {f1.get(i, 0):.2f}")
+    print(f"  out_of_scope (all): recall {recall.get('out_of_scope', 0):.2f}, precision "
+          f"{precision.get('out_of_scope', 0):.2f}")
+    sections = load_sections(path)
+    if UNANSWERABLE in sections:
+        section = parser.evaluate(sections[UNANSWERABLE])
+        wrong = Counter(p for e, p in section.pairs if p != "out_of_scope")
+        print(f"  on-topic but unanswerable: {section.accuracy:.2f} answered as out_of_scope "
+              f"({len(section.pairs)} messages); instead: " + ", ".join(f"{i} ×{n}" for i, n in wrong.most_common(6)))
+    if NOT_CRISIS in sections:
+        statements = [(e, p) for e, p in parser.evaluate(sections[NOT_CRISIS]).pairs if e.intent not in SAFETY_INTENTS]
+        alarms = sum(p in SAFETY_INTENTS for _, p in statements)
+        print(f"  buyer statements (shame, anger, reasons) given a safety answer: {alarms} of {len(statements)}")
     weakest = sorted(recall.items(), key=lambda kv: kv[1])[:6]
     print("  lowest recall: " + ", ".join(f"{i} {r:.2f}" for i, r in weakest))
     for text, expected, predicted in report.errors():

@@ -1,12 +1,13 @@
 """Measure how well a trained model understands messages: held-out accuracy, recall per intent.
 
 Used by the tests (`tests/test_nlu_holdout.py`), `make bench` and the staff report. The intent of a
-FAQ message is the full retrieval intent (`faq/law`), as the contract names it.
+FAQ message is the full retrieval intent (`faq/law`, `myth/voluntary`), as the contract names it.
 """
 import asyncio
 import logging
 import os
 import random
+import re
 import shutil
 import tempfile
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from rasa.shared.nlu.training_data.loading import load_data
+from bot.retrieval import full_intent
 
 
 @dataclass
@@ -75,6 +77,39 @@ class Report:
         return dict(c)
 
 
+# The buyer's conversation (contract version 2) and the project's own intent beside it.
+BUYER_INTENTS = ("seeking_to_buy", "faq/law_what_counts", "faq/procuring", "faq/prevalence", "faq/caught",
+                 "faq/caught_records", "myth/voluntary", "myth/harmless", "myth/everyone", "myth/helping",
+                 "not_ready_to_stop")
+# Sections of the held-out set (tests/nlu_holdout.yml) that get figures of their own.
+UNANSWERABLE = "on-topic but unanswerable (out_of_scope)"
+NOT_CRISIS = "buyer statements that are not a crisis"
+SECTION = re.compile(r"^# -{5,} (?P<name>.+?) -{5,}\s*$")
+
+
+def load_sections(path: str) -> Dict[str, List[Example]]:
+    """The examples of a Rasa NLU file grouped by its section comments
+    (`# ---------- the buyer's conversation ----------`), in file order."""
+    sections: Dict[str, List[str]] = {}
+    name, header = "", []
+    for line in Path(path).read_text(encoding="utf-8").splitlines(keepends=True):
+        match = SECTION.match(line)
+        if match:
+            name = match.group("name")
+            continue
+        if not sections and not line.startswith("- intent"):
+            header.append(line)  # version and "nlu:" before the first section
+            continue
+        sections.setdefault(name, []).append(line)
+    grouped = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (section, lines) in enumerate(sections.items()):
+            part = Path(tmp) / f"part{i}.yml"
+            part.write_text("".join(header + lines), encoding="utf-8")
+            grouped[section] = load_examples(str(part))
+    return grouped
+
+
 def load_examples(path: str) -> List[Example]:
     """Read a Rasa NLU file (YAML) into labelled examples."""
     examples = []
@@ -82,16 +117,6 @@ def load_examples(path: str) -> List[Example]:
         locations = [e["value"] for e in m.get("entities") or [] if e.get("entity") == "location"]
         examples.append(Example(m.get("text"), m.get_full_intent(), locations[0] if locations else None))
     return examples
-
-
-def full_intent(parse: dict) -> str:
-    """The contract's name for a parse result: `faq/<topic>` for the retrieval intent."""
-    name = (parse.get("intent") or {}).get("name") or "nlu_fallback"
-    if name == "faq":
-        selector = (parse.get("response_selector") or {}).get("faq") or {}
-        key = (selector.get("response") or {}).get("intent_response_key")
-        return key or name
-    return name
 
 
 class Parser:
@@ -155,7 +180,8 @@ def train_fold_model(train, target: Path, config: Path = ROOT / "config.yml") ->
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()
         (data_dir / "nlu.yml").write_text(RasaYAMLWriter().dumps(train), encoding="utf-8")
-        shutil.copy(ROOT / "data" / "responses" / "faq.yml", data_dir / "responses.yml")
+        for answers in sorted((ROOT / "data" / "responses").glob("*.yml")):
+            shutil.copy(answers, data_dir / f"responses_{answers.name}")
         model = train_nlu(str(config), str(data_dir), str(Path(tmp) / "models"), domain=str(ROOT / "domain.yml"))
         shutil.move(model, target)
     return target

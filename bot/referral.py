@@ -7,10 +7,11 @@ labels for "Menade du …?" from `content/topics.yml`. Routing for a place, per 
 2. otherwise services elsewhere in the same county, said honestly: access may need an agreement;
 3. otherwise no local service: the municipality's social services and the national options.
 """
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -19,6 +20,7 @@ from bot.places import Place
 from bot.situation import SELLING_SIDE
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
+_folder = [CONTENT]  # where messages.yml, topics.yml and resources.yml are read from
 
 
 @dataclass(frozen=True)
@@ -29,14 +31,31 @@ class Reply:
     buttons: Tuple[Dict[str, str], ...] = ()
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def _yaml(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 def messages() -> dict:
-    return yaml.safe_load((CONTENT / "messages.yml").read_text(encoding="utf-8"))
+    return _yaml(_folder[0] / "messages.yml")
 
 
-@lru_cache(maxsize=1)
 def topics() -> Dict[str, str]:
-    return yaml.safe_load((CONTENT / "topics.yml").read_text(encoding="utf-8"))
+    return _yaml(_folder[0] / "topics.yml")
+
+
+def _registry() -> resources.Registry:
+    return resources.load(_folder[0] / "resources.yml")
+
+
+@contextmanager
+def content_from(folder: Path) -> Iterator[None]:
+    """Write the replies from the content files in `folder` (the content check renders a copy)."""
+    _folder.insert(0, Path(folder))
+    try:
+        yield
+    finally:
+        _folder.pop(0)
 
 
 def _fmt(template: str, **fill: str) -> str:
@@ -55,7 +74,7 @@ def _join(items: Sequence[str], last: str = "och") -> str:
 
 def _places_of(prefix: str) -> str:
     """Where the services whose name starts with `prefix` are: "Stockholm, …, Östersund (hela Jämtlands län) …"."""
-    found = [r for r in resources.load().resources if r.name.startswith(prefix) and r.location]
+    found = [r for r in _registry().resources if r.name.startswith(prefix) and r.location]
     return _join([r.location + "".join(f" (hela {c})" for c in r.counties) for r in found])
 
 
@@ -63,10 +82,18 @@ def _with_home(r: resources.Resource) -> str:
     return r.name if r.location in r.name else f"{r.name} i {r.location}"
 
 
+def _run_by(listed: Sequence[resources.Resource]) -> str:
+    """Who runs services in another municipality: their providers, else "en annan kommun"/"andra kommuner"."""
+    texts = messages()["run_by"]
+    if all(r.provider for r in listed):
+        return _fmt(texts["provider"], provider=_join(list(dict.fromkeys(r.provider for r in listed))))
+    return _fmt(texts["one" if len(listed) == 1 else "many"])
+
+
 def _contacts(listed: Sequence[resources.Resource]) -> List[str]:
     lines = [_text("phone_and_email" if r.email else "phone_only", name=r.name, phone=r.phone, email=r.email)
              for r in listed if r.phone]
-    unknown = [f"«{r.name}»" for r in listed if not (r.phone or r.email or r.web)]
+    unknown = [f"”{r.name}”" for r in listed if not (r.phone or r.email or r.web)]
     if unknown:
         lines.append(_text("no_contact", names=_join(unknown, "eller")))
     return lines
@@ -76,7 +103,7 @@ def local(place: Place, kind: str) -> Tuple[str, bool]:
     """Where to turn in or near `place` for `kind` ("kast" or "victim_support"); found anything?"""
     fill = dict(place=place.name, county=place.county,
                 municipality=place.name if place.kind == "kommun" else "din kommun")
-    serving, in_county = resources.load().near(place, kind)
+    serving, in_county = _registry().near(place, kind)
     if serving:
         listed, lines = serving, []
         for r in serving:
@@ -86,7 +113,7 @@ def local(place: Place, kind: str) -> Tuple[str, bool]:
     elif in_county:
         listed = in_county
         key = "in_county" if place.kind == "kommun" else "in_county_of_county"
-        lines = [_text(key, names=_join([_with_home(r) for r in in_county]), **fill)]
+        lines = [_text(key, names=_join([_with_home(r) for r in in_county]), run_by=_run_by(in_county), **fill)]
     else:
         return _fmt(messages()["none"][kind], **fill), False
     notes = list(dict.fromkeys(r.note for r in listed if r.note))
@@ -121,10 +148,11 @@ def for_place(place: Place, situation: Optional[str] = None) -> List[Reply]:
 
 
 def support(situation: str, place: Optional[Place] = None) -> List[Reply]:
-    """The answer for one of the four situations, with local services when the place is known."""
-    text = _fmt(messages()["situations"][situation], mika_places=_places_of("Mika"))
+    """The answer for one of the four situations: with the services near `place`, else those in the whole country."""
+    text = _fmt(messages()["situations"][situation])
     if place is None:
-        return [Reply(text), Reply(_text("ask_place_for_support"))]
+        national = _fmt(messages()["situations_national"][situation], mika_places=_places_of("Mika"))
+        return [Reply(f"{text} {national}"), Reply(_text("ask_place_for_support"))]
     kind = "victim_support" if situation in SELLING_SIDE else "kast"
     return [Reply(text), Reply(local(place, kind)[0])]
 
@@ -156,7 +184,7 @@ def affirmation(intents: Sequence[str]) -> List[Reply]:
     buttons.append({"title": messages()["affirmation_deny"], "payload": "/out_of_scope"})
     if not intents:
         return [Reply(_text("affirmation_none"), tuple(buttons))]
-    text = _text("affirmation", label=label(intents[0])).replace("?»?", "?»")  # label is a question
+    text = _text("affirmation", label=label(intents[0])).replace("?”?", "?”")  # label is a question
     return [Reply(text, tuple(buttons))]
 
 

@@ -1,11 +1,18 @@
 """Safety first: decide when a message must get a safety answer (crisis, danger, child at risk).
 
-Three signals, any is enough (configured in `content/safety.yml`, matched on `bot.text.fold` text):
+Signals, any is enough (configured in `content/safety.yml`, matched on `bot.text.fold` text):
 - an unambiguous phrase ("jag vill dö") for a safety intent;
 - a child cue: someone under 18 plus sex for payment or exploitation, when the classifier chose a
   help intent (a law question about minors stays a law question);
 - a safety intent that the classifier ranks high enough (`min_confidence`), even when another
   intent is on top: a message about buying sex that also says "jag vill dö" is a crisis.
+A minor who says they sell (or are asked to sell) is a child at risk whatever the classifier chose,
+also for a law question ("är det olagligt att sälja sex om man är 16"); the child answer carries the
+law fact beside the support.
+
+`screen(text)` is the same check without a classifier, for messages the web front answers itself
+(too long, too many): phrases and child cues on the first and last `SCREEN_CHARS` characters.
+`answers()` reads the safety answers from domain.yml, so the web front and Rasa give the same text.
 """
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +26,9 @@ from bot.text import fold
 
 SAFETY_INTENTS = ("crisis", "immediate_danger", "child_at_risk")
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "content" / "safety.yml"
+DEFAULT_DOMAIN = Path(__file__).resolve().parent.parent / "domain.yml"
+# A message the web front does not pass on is read at its start and its end, this many characters each.
+SCREEN_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,8 @@ class SafetyRules:
     minor: List[re.Pattern] = field(default_factory=list)
     exploitation: List[re.Pattern] = field(default_factory=list)
     promote_from: FrozenSet[str] = frozenset()
+    self_minor: List[re.Pattern] = field(default_factory=list)
+    selling: List[re.Pattern] = field(default_factory=list)
 
 
 def _compile(patterns: Iterable[str], where: str) -> List[re.Pattern]:
@@ -55,6 +67,8 @@ def load_rules(path: str = str(DEFAULT_RULES)) -> SafetyRules:
         minor=_compile(child.get("minor"), f"{path} child.minor"),
         exploitation=_compile(child.get("exploitation"), f"{path} child.exploitation"),
         promote_from=frozenset(child.get("promote_from") or []),
+        self_minor=_compile(child.get("self_minor"), f"{path} child.self_minor"),
+        selling=_compile(child.get("selling"), f"{path} child.selling"),
     )
 
 
@@ -77,6 +91,19 @@ def child_cue(text: str, intent: Optional[str], rules: SafetyRules) -> bool:
         return False
     folded = _folded(text)
     return any(p.search(folded) for p in rules.minor) and any(p.search(folded) for p in rules.exploitation)
+
+
+def minor_selling(text: str, rules: SafetyRules) -> bool:
+    """The writer says they are under 18 and speaks of selling sex, pictures or themselves."""
+    folded = _folded(text)
+    return any(p.search(folded) for p in rules.self_minor) and any(p.search(folded) for p in rules.selling)
+
+
+def sure_intent(text: str, rules: SafetyRules) -> Optional[str]:
+    """The safety intent that needs no classifier: a phrase, or a minor who sells."""
+    if phrase := phrase_intent(text, rules):
+        return phrase
+    return "child_at_risk" if minor_selling(text, rules) else None
 
 
 def ranked_intent(ranking: Iterable[Tuple[str, float]], min_confidence: float) -> Optional[str]:
@@ -104,6 +131,49 @@ def safety_intent(
         return phrase
     if intent in SAFETY_INTENTS:
         return intent
-    if child_cue(text, intent, rules):
+    if minor_selling(text, rules) or child_cue(text, intent, rules):
         return "child_at_risk"
     return ranked_intent(ranking, min_confidence)
+
+
+def _edges(text: str, chars: int) -> List[str]:
+    return [text] if len(text) <= 2 * chars else [text[:chars], text[-chars:]]
+
+
+def screen(text: str, rules: Optional[SafetyRules] = None, chars: int = SCREEN_CHARS) -> Optional[str]:
+    """The safety intent of a message that no classifier will read, or None.
+
+    Looks at the first and the last `chars` characters: the phrases, a minor who sells, and a minor
+    named together with sex for payment or exploitation (without a classifier that cue stands on its
+    own, so a long message about a child and payment gets the child answer, never a refusal).
+    """
+    rules = rules or load_rules()
+    parts = _edges(text or "", chars)
+    for intent in SAFETY_INTENTS:
+        for part in parts:
+            if phrase_intent(part, rules) == intent:
+                return intent
+    for part in parts:
+        folded = _folded(part)
+        if minor_selling(part, rules) or (
+            any(p.search(folded) for p in rules.minor) and any(p.search(folded) for p in rules.exploitation)
+        ):
+            return "child_at_risk"
+    return None
+
+
+@lru_cache(maxsize=2)
+def answers(path: str = str(DEFAULT_DOMAIN)) -> Mapping[str, str]:
+    """The first text of `utter_<intent>` in domain.yml for each safety intent (one home for the text).
+
+    A missing answer is an error: the web front does not start without them.
+    """
+    responses = (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("responses") or {}
+    found = {}
+    for intent in SAFETY_INTENTS:
+        variants = responses.get(f"utter_{intent}") or [{}]
+        text = (variants[0] or {}).get("text")
+        if not text:
+            raise ValueError(f"{path}: svaret utter_{intent} saknas eller har ingen text")
+        found[intent] = " ".join(text.split())
+    return found

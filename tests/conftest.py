@@ -1,11 +1,10 @@
-"""Shared pytest fixtures: project paths, the shared contract and facts, the trained model."""
+"""Common pytest fixtures: project paths, the intent contract and the fact sheet (the project's copies), the trained model."""
 from pathlib import Path
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 MODEL = ROOT / "models" / "current.tar.gz"
 
 
@@ -18,12 +17,16 @@ def pipeline_settings(name: str) -> dict:
 
 @pytest.fixture(scope="session")
 def contract() -> dict:
-    return yaml.safe_load((SHARED / "contract" / "intents.yml").read_text(encoding="utf-8"))
+    from bot import contract as intent_contract
+
+    return intent_contract.contract(ROOT)
 
 
 @pytest.fixture(scope="session")
 def facts_text() -> str:
-    return (SHARED / "facts" / "FACTS.md").read_text(encoding="utf-8")
+    from bot import contract as intent_contract
+
+    return intent_contract.facts(ROOT)
 
 
 @pytest.fixture(scope="session")

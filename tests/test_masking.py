@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.privacy import KINDS, find, mask
 from bot.privacy.evaluation import evaluate, load_cases
 from bot.privacy.masking import ALLOWLIST, ALLOWLIST_PATH, load_allowlist
+from bot.privacy.normalise import normalise
 
 # ------------------------------------------------------------------------------- labelled set
 
@@ -37,14 +38,24 @@ def test_labelled_set_is_large_and_balanced(cases):
     assert {s.kind for c in cases for s in c.expected} == set(KINDS)
 
 
-@pytest.mark.parametrize("kind", ["personnummer", "telefon", "e-post"])
-def test_recall_is_complete_for_numbers_and_email(report, kind):
+@pytest.mark.parametrize("kind", ["personnummer", "telefon", "e-post", "kort"])
+def test_recall_is_complete_for_numbers_email_and_cards(report, kind):
     assert report.kinds[kind].recall == 1.0, _explain(report)
 
 
-@pytest.mark.parametrize("kind", ["adress", "ip"])
-def test_recall_of_addresses_and_ips(report, kind):
+@pytest.mark.parametrize("kind", ["adress", "ip", "iban", "användarnamn", "namn"])
+def test_recall_of_the_other_kinds(report, kind):
     assert report.kinds[kind].recall >= 0.9, _explain(report)
+
+
+def test_every_form_is_in_the_set_and_fully_masked(report):
+    forms = {"unicode-digits", "format-characters", "pnr-spacing", "email-spelled", "card", "iban",
+             "handle", "street-multiword", "self-introduction", "negative"}
+    assert forms <= set(report.forms)
+    for name, form in report.forms.items():
+        assert form.cases >= 5, name
+        assert form.masked == form.expected, (name, _explain(report))
+        assert form.false_positives == 0, (name, _explain(report))
 
 
 def test_overall_precision(report):
@@ -214,6 +225,189 @@ def test_overlapping_finds_are_masked_as_one():
     assert mask("070-174 06 05 (at) exempel.se") == "[e-post]"
 
 
+# ------------------------------------------------------------------ written to get past the masking
+
+AR = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")  # Arabic-Indic
+FA = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")  # Persian (Extended Arabic-Indic)
+FW = str.maketrans("0123456789-", "０１２３４５６７８９－")  # fullwidth
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e"]
+
+
+@pytest.mark.parametrize("digits", [AR, FA, FW])
+@pytest.mark.parametrize("text,kind", [
+    ("850709-9813", "personnummer"), ("8507099813", "personnummer"), ("070-174 06 05", "telefon"),
+    ("+46 70 174 06 05", "telefon"), ("4111 1111 1111 1111", "kort"),
+])
+def test_unicode_digits(text, kind, digits):
+    written = text.translate(digits)
+    assert mask(f"nr {written} tack") == f"nr [{kind}] tack"
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+@pytest.mark.parametrize("text,kind", [
+    ("070-174 06 05", "telefon"), ("0701740605", "telefon"), ("850709-9813", "personnummer"),
+    ("anna.berg@exempel.se", "e-post"), ("4111 1111 1111 1111", "kort"),
+])
+def test_invisible_characters_between_every_character(text, kind, char):
+    written = char.join(text)
+    assert mask(f"nr {written} tack") == f"nr [{kind}] tack"
+
+
+def test_masked_span_is_the_text_as_written():
+    text = "ring ٠٧٠\u200b١٧٤٠٦٠٥ nu"
+    spans = find(text)
+    assert [(s.kind, s.text) for s in spans] == [("telefon", "٠٧٠\u200b١٧٤٠٦٠٥")]
+    assert all(text[s.start:s.end] == s.text for s in spans)
+    # the rest of the message stays as it was written, fullwidth letters and invisible bits too
+    assert mask("ｈｅｊ\u200b 070\u200b1740605") == "ｈｅｊ\u200b [telefon]"
+
+
+def test_emoji_sequences_stay_whole():
+    family = "👩\u200d👩\u200d👧"
+    assert mask(f"{family} 070\u200d1740605 {family}") == f"{family} [telefon] {family}"
+    assert mask(f"{family}❤\ufe0f") == f"{family}❤\ufe0f"
+    assert normalise(f"a {family} b").text == f"a {family} b"
+
+
+def test_keycap_digits():
+    assert mask("ring " + "".join(d + "\ufe0f\u20e3" for d in "0701740605")) == "ring [telefon]"
+
+
+def test_normalise_maps_back_to_whole_original_characters():
+    text = "a\u200bｂ٣\u0301c"
+    norm = normalise(text)
+    assert norm.text == "ab3́c" or norm.text == "ab3\u0301c"
+    start, end = norm.original(1, 3)  # "b3" → "ｂ٣\u0301", the cluster with its accent
+    assert text[start:end] == "ｂ٣\u0301"
+    assert normalise("plain ascii").original(2, 5) == (2, 5)
+    assert not normalise("Göteborg ÅÄÖ").changed
+
+
+@pytest.mark.parametrize("text,span", [
+    ("85 07 09 9813", "85 07 09 9813"), ("850709  9813", "850709  9813"),
+    ("850709/9813", "850709/9813"), ("850709 / 9813", "850709 / 9813"),
+    ("1985 07 09 9813", "1985 07 09 9813"), ("85-07-09-9813", "85-07-09-9813"),
+    ("19 85 07 09 9813", "19 85 07 09 9813"), ("85 07 09 1000", "85 07 09 1000"),
+])
+def test_personnummer_in_other_writings(text, span):
+    assert [(s.kind, s.text) for s in find(f"pnr {text} ok")] == [("personnummer", span)]
+
+
+@pytest.mark.parametrize("text", [
+    "anna.berg at gmail dot com", "kalle snabel-a hotmail punkt se", "lisa_h(at)outlook(dot)com",
+    "jonas.k [at] exempel [dot] se", "ove62 at telia.com", "sara snabela gmail punkt com",
+    "nils.e AT exempel DOT se", "eva {at} exempel {punkt} nu", "tova snabel a gmail.com",
+])
+def test_email_written_out(text):
+    assert mask(f"mejla {text}, tack") == "mejla [e-post], tack"
+
+
+@pytest.mark.parametrize("text", [
+    "jag gav pengarna at henne och gick", "titta at sidan punkt slut", "ring at mig",
+    "evonhuset at malmo punkt se", "evonhuset(at)malmo(dot)se", "vi ses @ centralen",
+])
+def test_at_and_punkt_in_ordinary_text_and_public_addresses(text):
+    assert mask(text) == text, find(text)
+
+
+@pytest.mark.parametrize("text", [
+    "4111 1111 1111 1111", "4111111111111111", "4111-1111-1111-1111", "5555 5555 5555 4444",
+    "3782 822463 10005", "378282246310005", "6011 1111 1111 1117", "3056 9309 0259 04",
+    "4222222222222",
+])
+def test_card_numbers(text):
+    assert mask(f"kort {text} tack") == "kort [kort] tack"
+
+
+@pytest.mark.parametrize("text", [
+    "4111 1111 1111 1112",  # Luhn digit wrong
+    "1234 5678 9012 3456",  # no card begins with 1
+    "4111 1111-1111 1111",  # two kinds of separator
+    "2 500 kr 3 000 kr",
+])
+def test_not_card_numbers(text):
+    assert "[kort]" not in mask(f"nummer {text} ok")
+
+
+@pytest.mark.parametrize("text", [
+    "SE45 5000 0000 0583 9825 7466", "SE4550000000058398257466", "se45 5000 0000 0583 9825 7466",
+    "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432", "NO93 8601 1117 947",
+])
+def test_iban(text):
+    assert mask(f"konto {text} tack") == "konto [iban] tack"
+
+
+def test_invalid_iban_is_not_an_iban():
+    assert "[iban]" not in mask("konto SE45 5000 0000 0583 9825 7467 tack")
+
+
+@pytest.mark.parametrize("text,handle", [
+    ("folj @anna_s pa insta", "@anna_s"), ("(@kalle.b92)", "@kalle.b92"), ("@Mr.Rich77.", "@Mr.Rich77"),
+    ("snap: @lisa__", "@lisa__"),
+])
+def test_usernames(text, handle):
+    assert [(s.kind, s.text) for s in find(text)] == [("användarnamn", handle)]
+
+
+@pytest.mark.parametrize("text", ["anna@exempel.se", "vi ses @ 5", "@1234", "@a", "mejla@"])
+def test_not_usernames(text):
+    assert all(s.kind != "användarnamn" for s in find(text))
+
+
+@pytest.mark.parametrize("text,span", [
+    ("jag bor pa Birger Jarlsgatan 5", "Birger Jarlsgatan 5"),
+    ("jag bor pa birger jarlsgatan 5", "birger jarlsgatan 5"),
+    ("han bor pa Karl Johansgatan 12 lgh 1101", "Karl Johansgatan 12 lgh 1101"),
+    ("Nils Ericsonsgatan 17", "Nils Ericsonsgatan 17"),
+    ("bor pa Olof Palmes gata 3", "Olof Palmes gata 3"),
+    ("bor pa olof palmes gata 3", "olof palmes gata 3"),
+    ("jag bor i Malmö Kungsgatan 5", "Kungsgatan 5"),
+    ("Hemadress Solrosvägen 23", "Solrosvägen 23"),
+])
+def test_streets_of_several_words(text, span):
+    assert [(s.kind, s.text) for s in find(text)] == [("adress", span)]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("jag heter Anna Svensson", "Anna Svensson"),
+    ("jag heter anna svensson och ar 16", "anna svensson"),
+    ("mitt namn är Karin Lind, hjälp", "Karin Lind"),
+    ("mitt namn e Kalle", "Kalle"),
+    ("mitt namn: Jonas Berg", "Jonas Berg"),
+    ("jag heter anna", "anna"),
+    ("jag heter Anna bor i Umeå", "Anna"),
+    ("Jag heter Mohammed Ali Hassan och", "Mohammed Ali Hassan"),
+    ("jag heter Anna-Karin", "Anna-Karin"),
+    ("jag heter typ Lisa", "Lisa"),
+    ("min kille heter Johan", "Johan"),
+    ("hon heter Nadia och ar 15", "Nadia"),
+    ("jag heter Hans", "Hans"),
+    ("my name is John Smith and", "John Smith"),
+    ("JAG HETER PER OCH", "PER"),
+])
+def test_names_after_an_introduction(text, name):
+    assert [(s.kind, s.text) for s in find(text)] == [("namn", name)]
+
+
+@pytest.mark.parametrize("text", [
+    "vad heter lagen", "vad heter du", "Jag vill inte saga vad jag heter", "mitt namn ar hemligt",
+    "jag heter inget", "lagen heter sexkopslagen", "vad heter det nar man koper sex",
+    "jag heter, typ, ingenting", "han kallas bara chefen", "mitt namn e inte viktigt",
+    "jag heter [namn]",
+])
+def test_no_name(text):
+    assert mask(text) == text, find(text)
+
+
+@pytest.mark.parametrize("text", [
+    "jag ar 16 år", "1999", "fängelse i högst ett år", "KAST", "Malmö", "jag bor i Malmö",
+    "ring 020-50 50 50", "ring ٠٢٠-٥٠ ٥٠ ٥٠", "ring ０２０－５０ ５０ ５０", "ring 020\u200b-50 50 50",
+    "fodd ١٩٩٩", "jag ar ١٦ ar", "２０００ kr", "vad heter lagen",
+])
+def test_ordinary_text_in_any_writing_is_not_masked(text):
+    assert mask(text) == text, find(text)
+
+
 @pytest.mark.parametrize("text", [
     "", " ", "\x00\x01\x02\x1b[31m", "hej 😀 070-174 06 05 😀", "\ud800\udfff 850709-9813",
     "\u200b070\u200b1740605", "٠٧٠١٧٤٠٦٠٥", "070\n174 06 05", "a" * 100, "\t\r\n" * 10,
@@ -237,6 +431,8 @@ def test_rejects_what_is_not_text():
 @pytest.mark.parametrize("unit", [
     "a", "1", "0 ", "01 ", "a@", "a.", ":", "ab:", "1.", "1:", "+0", "(0)", "0-", "(at)",
     "Storgatan 1 ", "070-174 06 05 anna@x.se 850709-9813 Storgatan 12 ",
+    "\u200b", "٠", "٠\u200b", "０－", "a at b ", "a at ", "@ab ", "4111 ", "SE45 ", "85 07 ",
+    "jag heter anna ", "heter ", "Birger ", "👩\u200d", "1\ufe0f\u20e3",
 ])
 def test_huge_input_takes_linear_time(unit):
     text = unit * (300_000 // len(unit)) + "@x"
@@ -244,7 +440,7 @@ def test_huge_input_takes_linear_time(unit):
     masked = mask(text)
     # about 0.5 s on a busy machine; a quadratic pattern would take hours
     assert time.perf_counter() - started < 5
-    assert len(masked) <= 1.4 * len(text) + 1
+    assert len(masked) <= 5 * len(text) + 1
 
 
 def test_typical_message_is_fast():
@@ -279,8 +475,10 @@ def test_mask_never_raises_and_is_idempotent(text):
 @SETTINGS
 @given(ANY_TEXT)
 def test_mask_never_grows_text_unboundedly(text):
-    # the longest placeholder, "[personnummer]", replaces at least 10 characters
-    assert len(mask(text)) <= 1.4 * len(text) + 1
+    # "[personnummer]" replaces at least 10 characters; the longest placeholder for a short span,
+    # "[användarnamn]" (14 characters), replaces at least 3 ("@ab"); a name needs an introduction
+    # of 8 characters or more before its 2
+    assert len(mask(text)) <= 5 * len(text) + 1
 
 
 def _luhn_digit(nine: str) -> str:
@@ -356,6 +554,32 @@ def test_personal_data_in_random_text_is_masked(pii, before, after):
     for s in spans:
         covered.update(range(s.start, s.end))
     assert set(range(start, start + len(pii))) <= covered, (text, spans)
+
+
+@st.composite
+def disguised(draw, pii):
+    """`pii` with its digits in another script and invisible characters between characters."""
+    text = draw(pii)
+    text = text.translate(draw(st.sampled_from([{}, AR, FA, FW])))
+    out = []
+    for ch in text:
+        out.append(ch)
+        if draw(st.integers(0, 4)) == 0:
+            out.append(draw(st.sampled_from(INVISIBLE)))
+    return "".join(out)
+
+
+@SETTINGS
+@given(disguised(st.one_of(personnummer(), phone(), EMAIL)), st.text(max_size=40), st.text(max_size=40))
+def test_disguised_personal_data_in_random_text_is_masked(pii, before, after):
+    text = f"{before} {pii} {after}"
+    start = len(before) + 1
+    covered = set()
+    for s in find(text):
+        covered.update(range(s.start, s.end))
+    # every visible character of the number or address is masked
+    visible = {start + i for i, ch in enumerate(pii) if ch not in INVISIBLE}
+    assert visible <= covered, (text, find(text))
 
 
 def test_stray_digits_before_a_number_do_not_cut_it():

@@ -1,10 +1,11 @@
 """The held-out set (tests/nlu_holdout.yml, never used for training) must stay understood.
 
-Thresholds from the issue: intent accuracy ≥ 0.92 and recall 1.0 for every safety intent.
+Thresholds: intent accuracy ≥ 0.95 on the whole set and ≥ 0.90 on the buyer's conversation, recall
+1.0 for every safety intent, no safety answer for a buyer's statement of shame, anger or reasons.
 """
 import pytest
 
-from bot.evaluation import load_examples
+from bot.evaluation import BUYER_INTENTS, NOT_CRISIS, UNANSWERABLE, load_examples, load_sections
 from bot.safety import SAFETY_INTENTS
 
 from conftest import ROOT
@@ -40,7 +41,28 @@ def test_holdout_is_not_in_training_data():
 
 
 def test_holdout_intent_accuracy(report):
-    assert report.accuracy >= 0.92, f"accuracy {report.accuracy:.3f}\n{_errors(report)}"
+    assert report.accuracy >= 0.95, f"accuracy {report.accuracy:.3f}\n{_errors(report)}"
+
+
+def test_buyer_conversation_accuracy(report):
+    pairs = [(e, p) for e, p in report.pairs if e.intent in BUYER_INTENTS]
+    accuracy = sum(e.intent == p for e, p in pairs) / len(pairs)
+    assert accuracy >= 0.90, f"accuracy {accuracy:.3f}\n{_errors(report, BUYER_INTENTS)}"
+
+
+def test_buyer_statements_never_get_a_safety_answer(parser):
+    statements = [e for e in load_sections(str(HOLDOUT))[NOT_CRISIS] if e.intent not in SAFETY_INTENTS]
+    alarms = [(e.text, p) for e, p in parser.evaluate(statements).pairs if p in SAFETY_INTENTS]
+    assert len(statements) >= 15 and not alarms, alarms
+
+
+def test_unanswerable_questions_are_not_answered_with_the_nearest_topic(parser):
+    """On-topic questions no verified fact answers: out_of_scope ("Det har jag inget säkert svar
+    på"), or at worst "Menade du …?" (nlu_fallback) – not a confident wrong answer."""
+    pairs = parser.evaluate(load_sections(str(HOLDOUT))[UNANSWERABLE]).pairs
+    honest = sum(p in ("out_of_scope", "nlu_fallback") for _, p in pairs) / len(pairs)
+    wrong = [(e.text, p) for e, p in pairs if p not in ("out_of_scope", "nlu_fallback")]
+    assert honest >= 0.8, f"{honest:.2f} honest\n" + "\n".join(f"  {p:<24} {t!r}" for t, p in wrong)
 
 
 def test_safety_intents_have_full_recall(report):

@@ -126,7 +126,7 @@ def test_every_contract_intent_has_a_label():
 
 def test_affirmation():
     (reply,) = referral.affirmation(["find_kast"])
-    assert reply.text == "Menade du: «Hitta en KAST-mottagning»?"
+    assert reply.text == "Menade du: ”Hitta en KAST-mottagning”?"
     assert reply.buttons[-1] == {"title": "Nej, något annat", "payload": "/out_of_scope"}
 
 

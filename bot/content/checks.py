@@ -5,9 +5,10 @@
 Each check reads the project under `root` (a copy in the tests), and reports every problem with the
 file, the line and a fix, in Swedish. Errors are what would break the assistant, `make test` or the
 rules for facts; warnings are what staff should look at (old resources, long answers, duplicates
-that add nothing). The checks reuse the project's own code: the intent contract and the phone number
-rule (`bot.contract`), the registry schema (`bot.resources`), the safety rules (`bot.safety`), the
-place names (`bot.places`) and text folding (`bot.text.fold`).
+that add nothing). The checks reuse the project's own code: the intent contract and the copies of the
+delivered files (`bot.contract`), the fact registry and the claims in a text (`bot.facts`), the
+registry schema (`bot.resources`), the rendered referral answers (`bot.referral`), the safety rules
+(`bot.safety`), the place names (`bot.places`) and text folding (`bot.text.fold`).
 """
 import datetime as dt
 import re
@@ -18,7 +19,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Set,
 
 import yaml
 
-from bot import contract
+from bot import contract, facts as fact_registry
 from bot.content import yamlfile
 from bot.content.issues import Issue, error, warning
 from bot.text import fold, normalize
@@ -34,17 +35,20 @@ IMPORTANT_INTENTS = {"crisis", "immediate_danger", "child_at_risk", "want_to_sto
 RESPONSE_FOR = {"bot_challenge": "utter_bot_challenge", "crisis": "utter_crisis",
                 "immediate_danger": "utter_immediate_danger", "child_at_risk": "utter_child_at_risk"}
 WORD_GUIDELINE = 80  # "högst ca 80 ord" in faq.yml and messages.yml
+TURN_LIMIT = 80  # words in all bubbles of one referral turn (buttons not counted)
 WORD_LIMIT = 95  # tests/test_contract.py fails above this
 VERIFIED_MAX_DAYS = 365
-SOURCE_LINE = re.compile(r"Källa:\s*(https?://\S+)")
+# "Källa: [Jämställdhetsmyndigheten](https://…)" (the widget shows the name as a link) or a bare URL.
+SOURCE_LINE = re.compile(r"Källa:\s*(?:\[[^\]]+\]\()?(https?://[^\s)]+)")
 ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # Placeholders bot/referral.py fills in (documented at the top of content/messages.yml).
 KNOWN_PLACEHOLDERS = {"place", "county", "municipality", "name", "home", "names", "phone", "email",
-                      "kast_places", "mika_places", "label"}
+                      "kast_places", "mika_places", "label", "run_by", "provider"}
 
 RASA_FILES = ("domain.yml", "config.yml")
-CONTENT_FILES = ("content/messages.yml", "content/topics.yml", "content/safety.yml", "content/places/aliases.yml")
+CONTENT_FILES = ("content/messages.yml", "content/topics.yml", "content/safety.yml", "content/places/aliases.yml",
+                 contract.REGISTRY_FILE)
 OTHER_FILES = ("endpoints.yml", "credentials.yml")
 
 
@@ -88,7 +92,8 @@ class Project:
 
     def doc(self, rel: str) -> yamlfile.Doc:
         if rel not in self.docs:
-            loader = yamlfile.TextDatesLoader if rel.endswith("resources.yml") else yaml.SafeLoader
+            dated = rel in ("content/resources.yml", contract.REGISTRY_FILE)
+            loader = yamlfile.TextDatesLoader if dated else yaml.SafeLoader
             self.docs[rel] = yamlfile.read(self.root, rel, loader)
         return self.docs[rel]
 
@@ -186,10 +191,10 @@ def check_contract(p: Project) -> Iterable[Issue]:
     for e in p.examples:
         counts[e.intent] += 1
     intents_line = p.doc("domain.yml").line("intents")
-    for name in contract.intent_names():
+    for name in contract.intent_names(p.root):
         if name.split("/")[0] not in domain:
             yield error("contract", "domain.yml", intents_line,
-                        f"Intenten «{name}» ur kontraktet (shared/contract/intents.yml) saknas under intents:.",
+                        f"Intenten «{name}» ur kontraktet ({contract.CONTRACT_FILE}) saknas under intents:.",
                         f"Lägg till raden «  - {name.split('/')[0]}» under intents: i domain.yml. Kontraktets namn får inte ändras.")
         need = MIN_EXAMPLES_IMPORTANT if name in IMPORTANT_INTENTS else MIN_EXAMPLES
         if counts[name] < need:
@@ -323,12 +328,6 @@ def _check_payloads(p: Project, buttons: Iterable[dict], file: str, line: Option
                         "Rätta payload till en intent i domain.yml eller en fråga i data/nlu, t.ex. /faq/law.")
 
 
-def _registry_phones(p: Project) -> List[str]:
-    return [str((e.get("contact") or {}).get("phone"))
-            for e in p.registry_entries()
-            if isinstance(e.get("contact"), dict) and e["contact"].get("phone") and e.get("source")]
-
-
 def check_answers(p: Project) -> Iterable[Issue]:
     """FAQ answers exist, have a source and the contract's facts; numbers are known; length."""
     keys = p.retrieval_keys
@@ -343,9 +342,7 @@ def check_answers(p: Project) -> Iterable[Issue]:
                         f"Frågan «{key}» har exempel men inget svar.",
                         f"Skriv svaret under responses: i {faq_file} som «utter_{key}:» med «- text: \"…\"» "
                         "och en sista rad «Källa: https://…».")
-    known_numbers = _registry_phones(p)
-    facts_text = contract.facts()
-    names = contract.intent_names()
+    names = contract.intent_names(p.root)
     for r in p.responses:
         text = r.text + " " + " ".join(str(b.get("title", "")) for b in r.buttons)
         faq = r.name.startswith("utter_faq/")
@@ -363,25 +360,14 @@ def check_answers(p: Project) -> Iterable[Issue]:
                 yield error("source", r.file, r.line,
                             f"Svaret «{r.name}» saknar källa.",
                             "Avsluta texten med en tom rad och «Källa: https://…» (\\n\\nKälla: https://…), "
-                            "med adressen där uppgiften står i FACTS.md/SOURCES.md. Varje fakta behöver en källa.")
-            elif source.group(1).rstrip('.,)"') not in facts_text + _sources_text():
-                yield warning("source-unknown", r.file, r.line,
-                              f"Källan {source.group(1)} i «{r.name}» finns inte i faktabladet (FACTS.md/SOURCES.md).",
-                              "Kontrollera adressen; ny källa: be den som sköter faktabladet att lägga in den.")
+                            f"med adressen (source) ur posten i {contract.REGISTRY_FILE}. Varje fakta behöver en källa.")
         intent = r.name[len("utter_"):] if faq else next((i for i, n in RESPONSE_FOR.items() if n == r.name), None)
         if intent in names:
-            missing = contract.missing_facts(intent, text)
+            missing = contract.missing_facts(intent, text, p.root)
             if missing:
                 yield error("must-say", r.file, r.line,
                             f"Svaret «{r.name}» saknar det som kontraktet kräver: {', '.join(missing)}.",
-                            "Skriv in uppgiften ordagrant i svaret (se must_say i shared/contract/intents.yml).")
-        unknown = contract.unknown_numbers(text, known_numbers)
-        if unknown:
-            yield error("number", r.file, r.line,
-                        f"Svaret «{r.name}» innehåller telefonnummer som inte finns i faktabladet eller "
-                        f"i resources.yml: {', '.join(unknown)}.",
-                        "Kontrollera numret mot källan. Skriv bara nummer som står i FACTS.md eller i en post "
-                        "med källa i content/resources.yml – lägg till posten där först.")
+                            f"Skriv in uppgiften ordagrant i svaret (se must_say i {contract.CONTRACT_FILE}).")
         words = _words(r.text)
         if words > WORD_LIMIT:
             yield error("length", r.file, r.line,
@@ -392,11 +378,6 @@ def check_answers(p: Project) -> Iterable[Issue]:
                           f"Svaret «{r.name}» har {words} ord (riktlinje: högst ca {WORD_GUIDELINE}).",
                           "Korta svaret om det går: en sak per svar, korta meningar.")
         yield from _check_payloads(p, r.buttons, r.file, r.line)
-
-
-def _sources_text() -> str:
-    path = contract.SHARED / "facts" / "SOURCES.md"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 def _leaves(data: Any, path: Tuple = ()) -> Iterator[Tuple[Tuple, Any]]:
@@ -416,7 +397,6 @@ def check_messages(p: Project) -> Iterable[Issue]:
     doc = p.doc(rel)
     if not isinstance(doc.data, dict):
         return
-    registry = {re.sub(r"\D", "", n) for n in _registry_phones(p)}
     for path, value in _leaves(doc.data):
         if not isinstance(value, str):
             continue
@@ -428,14 +408,6 @@ def check_messages(p: Project) -> Iterable[Issue]:
                 parent = parent[step]
             yield from _check_payloads(p, [parent], rel, line)
             continue
-        unknown = contract.unknown_numbers(value)
-        not_in_registry = [n for n in contract.PHONE.findall(value) if re.sub(r"\D", "", n) not in registry]
-        if unknown or not_in_registry:
-            yield error("number", rel, line,
-                        f"Texten «{where}» innehåller nummer som inte finns i resources.yml (med källa): "
-                        f"{', '.join(sorted(set(unknown) | set(n.strip() for n in not_in_registry)))}.",
-                        "Skriv bara nummer som finns i en post i content/resources.yml. Lokala nummer hämtas "
-                        "ur resources.yml av koden – skriv dem inte här.")
         bad = sorted({m for m in PLACEHOLDER.findall(value) if m not in KNOWN_PLACEHOLDERS})
         if bad:
             yield error("placeholder", rel, line,
@@ -492,7 +464,7 @@ def check_resources(p: Project, today: Optional[dt.date] = None) -> Iterable[Iss
         yield error("resource", rel, _entry_line(doc, message), f"Stödresurs: {message}.", _resource_fix(message))
     if problems:
         return
-    facts = contract.facts()
+    facts = contract.facts(p.root)
     today = today or dt.date.today()
     for n, e in enumerate(doc.data["resources"]):
         contact = e.get("contact") or {}
@@ -500,7 +472,7 @@ def check_resources(p: Project, today: Optional[dt.date] = None) -> Iterable[Iss
             value = str(contact.get(key) or "")
             if value and value not in facts:
                 yield error("resource-fact", rel, doc.line("resources", n, "contact", key),
-                            f"Stödresurs «{e['id']}»: {key} {value} står inte i faktabladet (shared/facts/FACTS.md).",
+                            f"Stödresurs «{e['id']}»: {key} {value} står inte i faktabladet ({contract.FACTS_FILE}).",
                             "Kontrollera uppgiften mot källan (source). Nya uppgifter förs in i FACTS.md med källa "
                             "innan de används här – be den som sköter faktabladet.")
         verified = dt.date.fromisoformat(e["verified"])
@@ -519,7 +491,7 @@ def check_topics(p: Project) -> Iterable[Issue]:
     if not doc.ok or not p.doc("domain.yml").ok:
         return
     labels = doc.data if isinstance(doc.data, dict) else {}
-    contract_names = set(contract.intent_names())
+    contract_names = set(contract.intent_names(p.root))
     for name in sorted(set(p.domain_intents) | p.retrieval_keys):
         label = labels.get(name)
         if not isinstance(label, str) or not label.strip():
@@ -567,9 +539,210 @@ def check_places(p: Project) -> Iterable[Issue]:
                     "Skriv kommunen eller länet exakt som i content/places/kommuner.tsv (med å/ä/ö).")
 
 
+# ---------------------------------------------------------------- facts, wording and length of answers
+YES_NO = re.compile(r"^\W*(ja|nej)\b", re.IGNORECASE)
+WRONG_QUOTES = '"«»“„'
+REGISTRY_FIX = ("Kontrollera uppgiften mot faktabladet (content/facts/FACTS.md och SOURCES.md). Lägg in den i "
+                "content/facts.yml (claim, values, source, verified) och skriv den i svaret så som den står i "
+                "values – eller ta bort den ur svaret. Nummer och adresser till stödinsatser hör hemma i "
+                "content/resources.yml.")
+
+
+def _user_texts(p: Project) -> Iterator[Tuple[str, Optional[int], str, str]]:
+    """(file, line, what it is, text) for every text a user can see: answers, buttons, messages."""
+    for r in p.responses:
+        yield r.file, r.line, f"svaret «{r.name}»", r.text
+        for b in r.buttons:
+            yield r.file, r.line, f"knappen «{b.get('title')}» i «{r.name}»", str(b.get("title") or "")
+    rel = "content/messages.yml"
+    doc = p.doc(rel)
+    if isinstance(doc.data, dict):
+        for path, value in _leaves(doc.data):
+            if isinstance(value, str) and path and path[-1] != "payload":
+                yield rel, doc.line(*path), f"texten «{'.'.join(map(str, path))}»", value
+
+
+def _known_values(p: Project) -> List[str]:
+    """What an answer may state: the fact registry, and the contacts of support services with a source."""
+    registry = fact_registry.load(p.root)
+    known = registry.values() + registry.urls()
+    for e in p.registry_entries():
+        if not e.get("source"):
+            continue
+        contact = e.get("contact") if isinstance(e.get("contact"), dict) else {}
+        known += [str(v) for v in contact.values() if v]
+        known += [str(e[k]) for k in ("name", "age", "note", "source") if e.get(k)]
+        known += [str(u) for u in e.get("other_sources") or []]
+    return known
+
+
+def check_facts(p: Project) -> Iterable[Issue]:
+    """Every number, date, year, percentage, phone number and address in a text is in the registry."""
+    known = _known_values(p)
+    for file, line, what, text in _user_texts(p):
+        missing = fact_registry.unbacked(text, known)
+        if missing:
+            yield error("fact", file, line,
+                        f"I {what} finns uppgifter som inte står i faktaregistret ({contract.REGISTRY_FILE}) "
+                        f"eller i en stödresurs med källa: {', '.join(c.text for c in missing)}.", REGISTRY_FIX)
+
+
+def _registry_line(doc: yamlfile.Doc, message: str) -> Optional[int]:
+    m = re.match(r"post (\d+)", message)
+    if not m:
+        return doc.line("facts")
+    index = int(m.group(1)) - 1
+    f = re.search(r"fält '([\w]+)", message)
+    return (doc.line("facts", index, f.group(1)) if f else None) or doc.line("facts", index)
+
+
+def check_fact_registry(p: Project, today: Optional[dt.date] = None) -> Iterable[Issue]:
+    """content/facts.yml: the schema, dates, and numbers and sources that the fact sheet has."""
+    rel = contract.REGISTRY_FILE
+    doc = p.doc(rel)
+    if not (p.root / rel).exists():
+        yield error("facts", rel, None, f"Faktaregistret {rel} saknas.",
+                    "Återställ filen ur git; varje siffra och länk i svaren ska stå där med källa.")
+        return
+    if not doc.ok:
+        return
+    registry = fact_registry.load(p.root)
+    for message in registry.problems:
+        yield error("facts", rel, _registry_line(doc, message), f"Faktaregistret: {message}.",
+                    "Rätta posten enligt beskrivningen överst i content/facts.yml (FÄLT). Datum skrivs "
+                    "ÅÅÅÅ-MM-DD, adresser med https://.")
+    if registry.problems:
+        return
+    sheet = contract.facts(p.root) + contract.sources(p.root)
+    sheet_numbers = fact_registry.numbers_in(sheet)
+    today = today or dt.date.today()
+    for n, f in enumerate(registry.facts):
+        unknown = sorted(fact_registry.numbers_in(" ".join(f["values"])) - sheet_numbers, key=len)
+        if unknown:
+            yield warning("facts-unsourced", rel, doc.line("facts", n, "values"),
+                          f"Faktaregistret, «{f['id']}»: talen {', '.join(unknown)} står inte i faktabladet "
+                          f"({contract.FACTS_FILE} eller SOURCES.md).",
+                          "Kontrollera uppgiften mot källan (source). Stämmer den: låt den stå, och be den som "
+                          "sköter faktabladet att föra in den där.")
+        if not f["source"].startswith("http"):
+            continue  # a fact about the assistant itself, sourced in the project's documentation
+        for key, url in [("source", f["source"])] + [("other_sources", u) for u in f.get("other_sources") or []]:
+            if fact_registry.address(url) not in sheet.lower():
+                yield warning("facts-unsourced", rel, doc.line("facts", n, key),
+                              f"Faktaregistret, «{f['id']}»: källan {url} står inte i faktabladet "
+                              f"({contract.FACTS_FILE} eller SOURCES.md).",
+                              "Kontrollera adressen. En ny källa: be den som sköter faktabladet att föra in den.")
+        age = (today - dt.date.fromisoformat(f["verified"])).days
+        if age > VERIFIED_MAX_DAYS:
+            yield warning("facts-old", rel, doc.line("facts", n, "verified"),
+                          f"Faktaregistret, «{f['id']}»: kontrollerades senast {f['verified']} "
+                          f"(för {age // 30} månader sedan).",
+                          "Öppna källan (source), kontrollera uppgiften och skriv dagens datum i verified.")
+
+
+def check_delivery(p: Project) -> Iterable[Issue]:
+    """Warnings, never errors, where the delivery folder (contract.DELIVERY_DIR) differs from the copies."""
+    for copy, theirs, diff in contract.delivered_changes(p.root):
+        shown = "\n".join("    " + d[:160] for d in diff[:8]) + ("\n    …" if len(diff) > 8 else "")
+        yield warning("delivery", copy, None,
+                      f"Den levererade filen {theirs} skiljer sig från projektets kopia {copy} "
+                      f"({len(diff)} ändrade rader; - = kopian, + = leveransen):\n{shown}",
+                      f"Är leveransen nyare: kopiera den oförändrad till {copy} och kör make check igen "
+                      "(nya intentnamn behöver exempel, svar och etiketter). Projektet läser bara kopian.")
+
+
+def check_yes_no(p: Project) -> Iterable[Issue]:
+    """FAQ answers state the rule instead of opening with "Ja." or "Nej." (questions come both ways)."""
+    for r in p.responses:
+        m = YES_NO.match(r.text) if "/" in r.name else None
+        if m:
+            yield error("yes-no", r.file, r.line,
+                        f"Svaret «{r.name}» börjar med «{m.group(1)}». Samma svar ges både på «är det lagligt …?» "
+                        "och «är det olagligt …?», så ett ja eller nej betyder fel sak för hälften av frågorna.",
+                        "Börja med själva regeln, t.ex. «Att sälja sex är inte ett brott.» i stället för "
+                        "«Nej, att sälja sex är inte ett brott.»")
+
+
+def check_quotes(p: Project) -> Iterable[Issue]:
+    """Swedish quotation marks ”…” in what users see; not "…", «…» or “…”."""
+    for file, line, what, text in _user_texts(p):
+        wrong = sorted({c for c in text if c in WRONG_QUOTES})
+        if wrong:
+            yield error("quotes", file, line,
+                        f"I {what} står citattecken av fel sort: {' '.join(wrong)}.",
+                        "Skriv svenska citattecken, samma tecken (”) på båda sidor: ”Västerås”. Citattecknen "
+                        "runt hela texten i YAML-filen räknas inte – bara de som står inne i texten.")
+
+
+def _referral_turns(place) -> Iterator[Tuple[str, list]]:
+    from bot import referral, situation
+
+    yield "KAST (action_referral)", referral.for_place(place)
+    for name in situation.SITUATIONS:
+        yield f"stöd, {name} (action_support)", referral.support(name, place)
+
+
+def check_turn_length(p: Project) -> Iterable[Issue]:
+    """The referral answer for every municipality and county, all bubbles of the turn: ≤ TURN_LIMIT words."""
+    from bot import places, referral, resources
+
+    if not p.doc("content/messages.yml").ok or not p.doc("content/resources.yml").ok:
+        return
+    over: Dict[str, List[Tuple[str, int]]] = defaultdict(list)
+    try:
+        with referral.content_from(p.root / "content"):
+            for place in [*places.municipalities(), *(places.get(c) for c in places.counties())]:
+                for turn, replies in _referral_turns(place):
+                    words = sum(len(r.text.split()) for r in replies)
+                    if words > TURN_LIMIT:
+                        over[turn].append((place.name, words))
+    except (resources.RegistryError, KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return  # a broken messages.yml or resources.yml is reported by the other checks
+    for turn, hits in over.items():
+        hits.sort(key=lambda h: -h[1])
+        listed = ", ".join(f"{name} {words} (+{words - TURN_LIMIT})" for name, words in hits[:12])
+        more = f" och {len(hits) - 12} till" if len(hits) > 12 else ""
+        yield error("turn-length", "content/messages.yml", None,
+                    f"Hänvisningen {turn} blir längre än {TURN_LIMIT} ord (alla meddelanden i samma tur, "
+                    f"utan knappar) för {len(hits)} orter: {listed}{more}.",
+                    "Korta texterna som används där (here, serving, in_county, no_contact, about_kast, "
+                    "situations, none) eller note i content/resources.yml. Kör make check igen.")
+
+
+def check_campaigns(p: Project) -> Iterable[Issue]:
+    """content/campaigns.yml: the schema and dates (`bot.campaigns`), the quick replies' payloads and
+    the length of each opener."""
+    from bot import campaigns
+
+    rel = "content/campaigns.yml"
+    if not (p.root / rel).exists():
+        return
+    doc = yamlfile.read(p.root, rel, yamlfile.TextDatesLoader)
+    yield from doc.issues
+    if not doc.ok:
+        return
+    problems = campaigns.validate(doc.data)
+    for message in problems:
+        number = re.match(r"kampanj (\d+)", message)
+        line = doc.line("campaigns", int(number.group(1)) - 1) if number else None
+        yield error("campaign", rel, line, f"Kampanj: {message}.",
+                    "Rätta fältet enligt beskrivningen överst i content/campaigns.yml (FÄLT) och kör make check igen.")
+    if problems:
+        return
+    for n, campaign in enumerate(doc.data["campaigns"]):
+        yield from _check_payloads(p, campaign.get("buttons") or [], rel, doc.line("campaigns", n, "buttons"))
+        words = len(campaign["opener"].split())
+        if words > WORD_GUIDELINE:
+            yield warning("campaign-long", rel, doc.line("campaigns", n, "opener"),
+                          f"Öppningsmeddelandet i kampanjen «{campaign['id']}» har {words} ord "
+                          f"(riktlinje: högst ca {WORD_GUIDELINE}).",
+                          "Korta texten: den visas först i chatten, ofta i en mobil.")
+
+
 CHECKS: List[Callable[[Project], Iterable[Issue]]] = [
     check_yaml, check_contract, check_examples, check_dialogue, check_answers, check_messages,
-    check_resources, check_topics, check_safety, check_places,
+    check_resources, check_topics, check_safety, check_places, check_fact_registry, check_facts,
+    check_yes_no, check_quotes, check_turn_length, check_delivery, check_campaigns,
 ]
 
 

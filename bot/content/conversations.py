@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
-from bot.evaluation import full_intent
+from bot.retrieval import full_intent
 
 REFERRAL_ACTIONS = ("action_referral", "action_support")
 FALLBACK = "nlu_fallback"

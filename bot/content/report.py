@@ -10,6 +10,8 @@ Two parts:
    when a model exists: the held-out set tests/nlu_holdout.yml with the current model. Per intent:
    F1, what it is confused with, the phrasings it gets wrong; and a confusion matrix picture.
 2. The conversations (see `bot.content.conversations`): anonymised, aggregated counts only.
+3. The campaigns (`kampanjer.html`, also alone with `python -m bot kampanjer`): the funnel per campaign
+   and ISO week from the counters of `bot.campaign_counts`, every number below 5 shown as "< 5".
 """
 import datetime as dt
 import html
@@ -242,8 +244,9 @@ def _labels() -> Dict[str, str]:
 
 
 def build(out_dir: Path, model: Path, folds: int = 3, endpoints: Path = ROOT / "endpoints.yml",
-          trackers: Optional[Path] = None, log=print) -> Path:
-    """Write the report to `out_dir/index.html` (with its plots) and return that path."""
+          trackers: Optional[Path] = None, log=print, counts_db: Optional[str] = None) -> Path:
+    """Write the report to `out_dir/index.html` (with its plots, and the campaign page
+    kampanjer.html) and return that path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.png"):
         old.unlink()
@@ -370,8 +373,201 @@ def build(out_dir: Path, model: Path, folds: int = 3, endpoints: Path = ROOT / "
             parts.append("<h3>Hänvisningar per stödinsats</h3><table><tr><th>Stödinsats</th><th>Antal svar</th></tr>"
                          + "".join(f"<tr><td>{_e(n)}</td><td class='num'>{c}</td></tr>"
                                    for n, c in stats.referrals.most_common()) + "</table>")
+    # ---- campaigns
+    log("Kampanjerna …")
+    parts.append("<h2>Kampanjer</h2>")
+    if build_campaigns(out_dir, counts_db, log):
+        parts.append("<p>Tratten per kampanj och vecka – öppnade, skrev, frågade om att sluta eller om lagen, "
+                     "fick hänvisning till KAST, klickade på en kontaktuppgift – finns på en egen sida: "
+                     "<a href='kampanjer.html'>Kampanjer – vad chatten uppnår</a>.</p>")
+    else:
+        parts.append("<p class='note'>Kampanjräknarna kunde inte läsas; se docs/campaigns.md.</p>")
     parts.append(f"<p class='meta'><small>Skapad av <code>python -m bot report</code> på "
                  f"{time.monotonic() - started:.0f} s. Se CONTENT.md.</small></p></main></body></html>")
     page = out_dir / "index.html"
     page.write_text("\n".join(parts), encoding="utf-8")
     return page
+
+
+# ---------------------------------------------------------------- campaigns (kampanjer.html)
+FUNNEL_LABELS = {
+    "opened": "Öppnade chatten",
+    "wrote": "Skrev",
+    "asked": "Frågade om att sluta eller om lagen",
+    "referral": "Fick hänvisning till KAST",
+    "contact": "Klickade på en kontaktuppgift",
+}
+OTHER_LABELS = {"safety": "Säkerhetssvar", "exit": "Snabbutgång"}
+
+
+def _cell(n: int) -> str:
+    """A count for the page (HTML): below 5 is "&lt; 5"."""
+    from bot.campaign_counts import mask
+
+    return _e(mask(n))
+
+
+def _share(part: int, whole: int) -> str:
+    """Part of whole in per cent, only when both may be shown."""
+    from bot.campaign_counts import shown
+
+    if shown(part) is None or shown(whole) is None or not whole:
+        return "–"
+    return f"{100 * part / whole:.0f}\u00a0%"
+
+
+def plot_campaign(table, campaign: str, title: str, path: Path, weeks: List[str]) -> None:
+    """The funnel of one campaign: one group of bars per step, one bar per week (numbers below 5
+    are not drawn; their place says "< 5")."""
+    from bot.campaign_counts import FUNNEL, mask, shown
+
+    plt = _plt()
+    steps = list(FUNNEL)
+    fig, ax = plt.subplots(figsize=(9, 3.3))
+    width = 0.8 / max(len(weeks), 1)
+    colours = plt.get_cmap("Blues")([0.45 + 0.5 * (i + 1) / len(weeks) for i in range(len(weeks))])
+    top = max([table.get(campaign, w, s) for w in weeks for s in steps] + [5])
+    for i, week in enumerate(weeks):
+        xs = [n + (i - (len(weeks) - 1) / 2) * width for n in range(len(steps))]
+        values = [table.get(campaign, week, s) for s in steps]
+        heights = [shown(v) or 0 for v in values]
+        bars = ax.bar(xs, heights, width * 0.95, color=colours[i], label=week.replace("-W", " v. "))
+        for x, bar, value in zip(xs, bars, values):
+            label = mask(value)
+            ax.text(x, bar.get_height() + top * 0.015, label, ha="center", va="bottom", fontsize=7,
+                    color="#333" if shown(value) else "#b2182b")
+    ax.set_xticks(range(len(steps)))
+    ax.set_xticklabels([FUNNEL_LABELS[s].replace(" om ", "\nom ", 1) if len(FUNNEL_LABELS[s]) > 22 else FUNNEL_LABELS[s]
+                        for s in steps], fontsize=8)
+    ax.set_ylim(0, top * 1.18)
+    ax.set_ylabel("samtal")
+    ax.set_title(title)
+    if len(weeks) > 1:
+        ax.legend(fontsize=7, frameon=False, ncol=min(len(weeks), 4))
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _campaign_rows(table, campaign: str, weeks: List[str]) -> str:
+    from bot.campaign_counts import FUNNEL
+
+    head = ("<tr><th>Vecka</th>" + "".join(f"<th>{_e(FUNNEL_LABELS[s])}</th>" for s in FUNNEL)
+            + "".join(f"<th>{_e(v)}</th>" for v in OTHER_LABELS.values()) + "<th>Andel som skrev</th>"
+            "<th>Andel som klickade</th></tr>")
+    rows = []
+    for week in weeks + ["Totalt"]:
+        value = (lambda m: table.total(campaign, m)) if week == "Totalt" else (lambda m, w=week: table.get(campaign, w, m))
+        rows.append(f"<tr><td>{_e(week.replace('-W', ' v. '))}</td>"
+                    + "".join(f"<td class='num'>{_cell(value(s))}</td>" for s in FUNNEL)
+                    + "".join(f"<td class='num'>{_cell(value(s))}</td>" for s in OTHER_LABELS)
+                    + f"<td class='num'>{_share(value('wrote'), value('opened'))}</td>"
+                    + f"<td class='num'>{_share(value('contact'), value('opened'))}</td></tr>")
+    return "<table>" + head + "".join(rows) + "</table>"
+
+
+def campaign_csv(table, names: Dict[str, str]) -> str:
+    """The counters as CSV (semicolons, for Swedish spreadsheets), small numbers masked."""
+    from bot.campaign_counts import FUNNEL, mask
+
+    metrics = list(FUNNEL) + list(OTHER_LABELS)
+    lines = ["kampanj;namn;vecka;" + ";".join(metrics)]
+    for campaign in table.campaigns:
+        for week in table.weeks(campaign):
+            lines.append(";".join([campaign, names.get(campaign, campaign).replace(";", ","), week]
+                                  + [mask(table.get(campaign, week, m)).replace("\u00a0", "") for m in metrics]))
+    return "\n".join(lines) + "\n"
+
+
+def build_campaign_page(out_dir: Path, rows, book=None, source: str = "", simulated: bool = False,
+                        topic_labels: Optional[Dict[str, str]] = None) -> Path:
+    """Write `out_dir/kampanjer.html` (with its plots and kampanjer.csv) from counter rows
+    (campaign, week, metric, n); every number below 5 is shown as "< 5"."""
+    from bot import campaigns as campaigns_module
+    from bot.campaign_counts import FUNNEL, Table
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("kampanj-*.png"):
+        old.unlink()
+    book = book if book is not None else campaigns_module.load()
+    names = book.names()
+    labels = topic_labels if topic_labels is not None else _labels()
+    table = Table.from_rows(rows)
+    weeks = table.weeks()
+    parts = [f"<!doctype html><html lang='sv'><head><meta charset='utf-8'><title>Kampanjer – vad chatten uppnår"
+             f"</title><style>{CSS}</style></head><body><main>",
+             "<h1>Kampanjer – vad chatten uppnår</h1>",
+             f"<p class='meta'>Skapad {dt.datetime.now():%Y-%m-%d %H:%M}. Underlag: {_e(source or 'räknarna')}"
+             + (f", veckorna {_e(weeks[0])} – {_e(weeks[-1])}" if weeks else "") + ".</p>"]
+    if simulated:
+        parts.append("<p class='note'><b>Simulerade siffror.</b> Sidan är byggd av "
+                     "<code>tools/simulate_campaign_week.py</code> från en påhittad vecka, för att visa hur "
+                     "kampanjsidan ser ut. Inga riktiga samtal ligger bakom siffrorna.</p>")
+    parts.append(
+        "<p class='help'><b>Så läser du:</b> tratten följer samtalen från en kampanj: hur många som "
+        "<i>öppnade</i> chatten, hur många som <i>skrev</i> något, hur många som <i>frågade om att sluta eller "
+        "om lagen</i> (eller om KAST), hur många som <i>fick en hänvisning till KAST</i> och hur många som "
+        "<i>klickade på ett telefonnummer eller en länk till en stödverksamhet</i> i ett svar. Varje steg räknas "
+        "högst en gång per samtal. Siffrorna är bara sammanräknade per kampanj och vecka – inga id, inga "
+        "tider finare än veckan och ingen text sparas. Tal under 5 visas som «&lt; 5» och ritas inte, så "
+        "att ingen enskild person kan pekas ut. «Utan kampanj» är allt som inte kom via en pågående kampanj "
+        "(chattsidan direkt, eller en gammal länk).</p>")
+    if not table.cells:
+        parts.append("<p class='note'>Inga räknare ännu. När chatten har öppnats från en kampanj visas "
+                     "tratten här (räknarna sparas var tionde sekund).</p>")
+    else:
+        parts.append("<h2>Alla kampanjer, hela perioden</h2><p>Tabellen går att markera och klistra in i "
+                     "en rapport; samma siffror finns i <a href='kampanjer.csv'>kampanjer.csv</a>.</p>")
+        head = ("<tr><th>Kampanj</th><th>Visas</th>" + "".join(f"<th>{_e(FUNNEL_LABELS[s])}</th>" for s in FUNNEL)
+                + "<th>Andel som skrev</th><th>Andel som klickade</th></tr>")
+        body = []
+        for campaign in table.campaigns:
+            c = book.get(campaign)
+            period = f"{c.starts} – {c.ends}" if c else "–"
+            total = lambda m, c=campaign: table.total(c, m)  # noqa: E731
+            body.append(f"<tr><td>{_e(names.get(campaign, campaign))}<br><code>{_e(campaign)}</code></td>"
+                        f"<td>{_e(period)}</td>" + "".join(f"<td class='num'>{_cell(total(s))}</td>" for s in FUNNEL)
+                        + f"<td class='num'>{_share(total('wrote'), total('opened'))}</td>"
+                        + f"<td class='num'>{_share(total('contact'), total('opened'))}</td></tr>")
+        parts.append("<table>" + head + "".join(body) + "</table>")
+        for n, campaign in enumerate(table.campaigns):
+            name = names.get(campaign, campaign)
+            recent = table.weeks(campaign)[-8:]
+            image = f"kampanj-{n + 1}.png"
+            plot_campaign(table, campaign, f"{name} – tratten per vecka", out_dir / image, recent)
+            c = book.get(campaign)
+            parts.append(f"<h2>{_e(name)}</h2><p class='meta'>Id <code>{_e(campaign)}</code>"
+                         + (f", visas {c.starts} – {c.ends}" if c else "") + "</p>")
+            parts.append(f"<img src='{image}' alt='Tratten för {_e(name)} per vecka, stapeldiagram'>")
+            parts.append(_campaign_rows(table, campaign, table.weeks(campaign)))
+            topics = [(t, k) for t, k in table.topics(campaign).items()]
+            if topics:
+                parts.append("<details><summary>Frågor per ämne</summary><table><tr><th>Ämne</th><th>Intent</th>"
+                             "<th>Frågor</th></tr>" + "".join(
+                                 f"<tr><td>{_e(labels.get(t, ''))}</td><td><code>{_e(t)}</code></td>"
+                                 f"<td class='num'>{_cell(k)}</td></tr>" for t, k in topics[:15]) + "</table></details>")
+        (out_dir / "kampanjer.csv").write_text(campaign_csv(table, names), encoding="utf-8")
+    parts.append("<p class='meta'><small>Skapad av <code>python -m bot kampanjer</code> (ingår i "
+                 "<code>make report</code>). Se docs/campaigns.md.</small></p></main></body></html>")
+    page = out_dir / "kampanjer.html"
+    page.write_text("\n".join(parts), encoding="utf-8")
+    return page
+
+
+def build_campaigns(out_dir: Path, counts_db: Optional[str] = None, log=print) -> Optional[Path]:
+    """The campaign page from the counters' database (WEB_COUNTS_DB, else as the web front finds it);
+    None when counting is off or the database cannot be read (said in the log)."""
+    import os
+
+    from bot import campaign_counts
+
+    url = campaign_counts.counts_url(counts_db if counts_db is not None else os.environ.get("WEB_COUNTS_DB", ""))
+    if url is None:
+        log("Kampanjräknarna är avstängda (WEB_COUNTS_DB=off).")
+        return None
+    try:
+        rows = campaign_counts.read_counts(url)
+    except Exception as error:  # noqa: BLE001 – the rest of the report does not depend on it
+        log(f"Kampanjräknarna kunde inte läsas ({type(error).__name__}, {campaign_counts.describe_url(url)}).")
+        return None
+    return build_campaign_page(out_dir, rows, source=campaign_counts.describe_url(url))

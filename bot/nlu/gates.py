@@ -1,7 +1,8 @@
 """Rasa components that override the classifier's intent when the message demands it.
 
 - `LanguageGate`: a message in a language we cannot serve → `other_language` (bot.language).
-- `SafetyGate`: crisis, danger or a child at risk outrank every other intent (bot.safety).
+- `SafetyGate`: crisis, danger or a child at risk outrank every other intent (bot.safety), also
+  `other_language`: a Swedish safety phrase in a message read as another language still counts.
 Both run last, after FallbackClassifier, so that their decision stands.
 """
 from pathlib import Path
@@ -114,12 +115,14 @@ class SafetyGate(_Gate):
 
     def process_message(self, message: Message) -> None:
         intent: Optional[Dict[Text, Any]] = message.get(INTENT) or {}
-        if intent.get("name") == "other_language":
-            return
         ranking = [(r.get("name"), r.get("confidence", 0.0)) for r in message.get(INTENT_RANKING_KEY) or []]
-        name = safety.safety_intent(
-            message.get(TEXT) or "", intent.get("name"), ranking, self.config["min_confidence"], self._rules
-        )
+        if intent.get("name") == "other_language":
+            # The classifier's ranking means nothing for another language; the phrases still do.
+            name = safety.sure_intent(message.get(TEXT) or "", self._rules)
+        else:
+            name = safety.safety_intent(
+                message.get(TEXT) or "", intent.get("name"), ranking, self.config["min_confidence"], self._rules
+            )
         if name and name != intent.get("name"):
             confidence = max([c for n, c in ranking if n == name] + [intent.get("confidence") or 0.0])
             _set_intent(message, name, max(confidence, 0.9), "SafetyGate")

@@ -8,7 +8,9 @@
   blended ranking.
 - `TopicBlend` (right after the ResponseSelector) sets the FAQ topic ranking to
   (1 − topic_weight) · ResponseSelector + topic_weight · linear model, for the messages the
-  selector ran on.
+  selector ran on. With `linear_only` it needs no ResponseSelector: the topic ranking of its
+  retrieval intent is the linear model's alone (the buyer's reasons, `myth/*`: four topics that the
+  regression tells apart without a second neural selector to train).
 
 LocationExtractor, the FallbackClassifier and the gates come later and judge the blended answer.
 The weights are in config.yml, chosen on the cross-validation folds. The logic lives in
@@ -118,7 +120,7 @@ class TopicBlend(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"retrieval_intent": "faq", "topic_weight": 0.5, "ranking_length": 10}
+        return {"retrieval_intent": "faq", "topic_weight": 0.5, "ranking_length": 10, "linear_only": False}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._config = {**self.get_default_config(), **config}
@@ -131,16 +133,22 @@ class TopicBlend(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         retrieval_intent = self._config["retrieval_intent"]
         length = int(self._config["ranking_length"])
+        linear_only = bool(self._config["linear_only"])
         for message in messages:
             probabilities = message.get(PROBABILITIES)
             if not probabilities:
                 continue
             selector = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {})
-            neural = (selector.get(retrieval_intent) or {}).get(RESPONSE_SELECTOR_RANKING_KEY)
-            if not neural:  # the selector did not run: the topic cannot matter for this message
+            if linear_only:
+                topics = blend_topics([], probabilities, 1.0, retrieval_intent)
+            else:
+                neural = (selector.get(retrieval_intent) or {}).get(RESPONSE_SELECTOR_RANKING_KEY)
+                if not neural:  # the selector did not run: the topic cannot matter for this message
+                    continue
+                topics = blend_topics(neural, probabilities, float(self._config["topic_weight"]),
+                                      retrieval_intent)
+            if not topics:
                 continue
-            topics = blend_topics(neural, probabilities, float(self._config["topic_weight"]),
-                                  retrieval_intent)
             intent, key = topics[0]["intent_response_key"].split("/", 1)
             selector[retrieval_intent] = selector_prediction(
                 intent, key, confidence=topics[0]["confidence"], ranking=topics[:length] if length else topics)

@@ -28,6 +28,7 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from bot.retrieval import RETRIEVAL_INTENTS
 
 PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_-]+)/(?P<key>[A-Za-z0-9_-]+)\s*$")
 
@@ -54,7 +55,7 @@ class RetrievalPayload(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"retrieval_intents": ["faq"]}
+        return {"retrieval_intents": list(RETRIEVAL_INTENTS)}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._intents = set(config["retrieval_intents"])

@@ -1,7 +1,7 @@
 """Rasa's REST channel with masking at the door: `bot.privacy.channel.MaskingRestInput`.
 
 Configured in credentials.yml by module path (it replaces `rest:`); its name is still "rest", so
-the URL stays /webhooks/rest/webhook. It differs from Rasa's RestInput in four ways:
+the URL stays /webhooks/rest/webhook. It differs from Rasa's RestInput in these ways:
 
 - The user's text is masked with `bot.privacy.mask` before Rasa gets it, so that the NLU, the
   dialogue, the action server, Rasa's own logs (also with --debug) and the tracker store only
@@ -13,6 +13,8 @@ the URL stays /webhooks/rest/webhook. It differs from Rasa's RestInput in four w
   list, so the web front answers with its safety message (112, Kvinnofridslinjen). The error is
   logged by type only; the text is never logged here.
 - A request that is not a JSON object with a string `sender` and a string `message` gets 400.
+- The answer carries the campaign counters the message adds (intent, referral, safety answer; no
+  text) in the header `X-Chat-Counts`, for the web front (`bot.campaign_counts`).
 
 With `?stream=true` the (masked) message goes through Rasa's streaming path unchanged.
 """
@@ -30,6 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
+from bot.campaign_counts import COUNTS_HEADER, header_value
 from bot.privacy.masking import mask
 from bot.privacy.store import describe_error, turn
 
@@ -101,6 +104,8 @@ class MaskingRestInput(RestInput):
             if state.store_failed:
                 logger.warning("Conversation store unavailable during this message; answering %d", UNAVAILABLE)
                 return _error(UNAVAILABLE, "conversation store unavailable")
-            return response.json(collector.messages)
+            # The campaign counters this message adds (bot.campaign_counts): for the web front only.
+            headers = {COUNTS_HEADER: header_value(state.counts)} if state.counts else None
+            return response.json(collector.messages, headers=headers)
 
         return webhook

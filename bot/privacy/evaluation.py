@@ -8,12 +8,15 @@ Counting, per kind:
 - precision: a found span counts as right when it overlaps an expected span of the same kind;
 - "masked" (all kinds together): an expected span is masked when found spans of any kind cover it,
   which is what matters for anonymity; a personnummer taken for a phone number is still masked.
+
+Per form (the optional `form` of a case: "unicode-digits", "email-spelled", "negative" …): cases,
+expected spans, spans masked (any kind) and spans found that were not expected.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
@@ -26,6 +29,7 @@ CASES = Path(__file__).resolve().parents[2] / "tests" / "data" / "masking_cases.
 class Case:
     text: str
     expected: List[Span]
+    form: Optional[str] = None
 
 
 def load_cases(path: Path = CASES) -> List[Case]:
@@ -46,7 +50,7 @@ def load_cases(path: Path = CASES) -> List[Case]:
                     raise ValueError(f"case {n}: {sub!r} is not in {text!r}")
                 seen[sub] = seen.get(sub, 0) + 1
                 expected.append(Span(start, start + len(sub), kind, sub))
-        cases.append(Case(text, sorted(expected)))
+        cases.append(Case(text, sorted(expected), item.get("form")))
     return cases
 
 
@@ -79,8 +83,21 @@ class KindScore:
 
 
 @dataclass
+class FormScore:
+    cases: int = 0
+    expected: int = 0
+    masked: int = 0  # expected spans covered by found spans of any kind
+    false_positives: int = 0  # found spans that overlap no expected span of their kind
+
+    @property
+    def masked_recall(self) -> float:
+        return self.masked / self.expected if self.expected else 1.0
+
+
+@dataclass
 class Report:
     kinds: Dict[str, KindScore] = field(default_factory=lambda: {k: KindScore() for k in KINDS})
+    forms: Dict[str, FormScore] = field(default_factory=dict)  # cases with a `form` only
     masked: int = 0  # expected spans covered by found spans of any kind
     misses: List[Tuple[str, Span]] = field(default_factory=list)  # (text, expected span)
     false_positives: List[Tuple[str, Span]] = field(default_factory=list)  # (text, found span)
@@ -110,11 +127,15 @@ class Report:
 
 def evaluate(cases: Iterable[Case], finder: Callable[[str], List[Span]] = find) -> Report:
     report = Report()
+    unused = FormScore()
     for case in cases:
         found = finder(case.text)
+        form = report.forms.setdefault(case.form, FormScore()) if case.form else unused
+        form.cases += 1
         for e in case.expected:
             score = report.kinds[e.kind]
             score.expected += 1
+            form.expected += 1
             same = [f for f in found if f.kind == e.kind]
             if _covered(e, same):
                 score.recalled += 1
@@ -122,6 +143,7 @@ def evaluate(cases: Iterable[Case], finder: Callable[[str], List[Span]] = find) 
                 report.misses.append((case.text, e))
             if _covered(e, found):
                 report.masked += 1
+                form.masked += 1
         for f in found:
             score = report.kinds[f.kind]
             score.found += 1
@@ -131,4 +153,5 @@ def evaluate(cases: Iterable[Case], finder: Callable[[str], List[Span]] = find) 
                 score.exact += any((e.start, e.end) == (f.start, f.end) for e in hits)
             else:
                 report.false_positives.append((case.text, f))
+                form.false_positives += 1
     return report

@@ -6,31 +6,55 @@ evaluation file: `mask(text)` replaces personal data with a placeholder naming i
 
     "ring mig på 070-123 45 67"  →  "ring mig på [telefon]"
 
-Kinds and placeholders: `[personnummer]`, `[telefon]`, `[e-post]`, `[adress]`, `[ip]`.
-`find(text)` returns the spans with their kind (used by the evaluation and the tests).
+Kinds and placeholders: `[personnummer]`, `[telefon]`, `[e-post]`, `[adress]`, `[ip]`, `[kort]`,
+`[iban]`, `[användarnamn]`, `[namn]`. `find(text)` returns the spans with their kind (used by the
+evaluation and the tests).
+
+Written to get past a pattern
+Detection runs on a normalised copy of the message (`normalise.py`): NFKC, every decimal digit as
+its ASCII digit (Arabic-Indic "٠٧٠…", Persian "۰۷۰…", fullwidth "０７０…"), invisible format
+characters dropped ("070\u200b174…", soft hyphens, bidirectional marks; emoji sequences kept
+whole). The spans found are mapped back to the text as written, and it is the original text that
+is masked: the message keeps its own letters and script, and the span hides every character the
+detector saw, with the invisible ones between them. Returning the normalised text instead would
+change what the user wrote outside the personal data (fullwidth letters, joiners in emoji).
 
 What is masked
 - personnummer and samordningsnummer: YYYYMMDD-XXXX, YYMMDD-XXXX, YYMMDD+XXXX (100 years or older),
   YYMMDDXXXX, YYYYMMDDXXXX. Written with the dash (or +), a 10/12-digit number is always masked, even
   with a wrong check digit: a user who mistypes their number is still identifiable. Written without
   a separator it is masked only when the date is plausible and the Luhn check digit is right, so
-  that order numbers and amounts stay; with a space ("850709 1234") when the date is plausible.
+  that order numbers and amounts stay; with one or two spaces or a slash ("850709 1234",
+  "850709  1234", "850709/1234") when the date is plausible; with the date in groups
+  ("85 07 09 1234", "85-07-09-1234", "1985 07 09 1234") when the date is plausible and either one
+  kind of separator runs through or the check digit is right ("2024-05-12 1200" is a date and a
+  number).
 - phone numbers: Swedish mobile and landline numbers in the usual writings (070-123 45 67,
   0701234567, +46 70 123 45 67, 0046 70…, 08-123 456 78, 031-12 34 56, (08) 12 34 56) and foreign
-  numbers written with + or 00. Public support numbers in `allowlist.yml` stay.
-- e-mail addresses, also "namn(at)domän.se"; public service addresses in `allowlist.yml` stay.
+  numbers written with + or 00. Public support numbers in `allowlist.yml` stay, in any digits.
+- e-mail addresses, also written out: "namn(at)domän.se", "namn [at] domän [dot] se",
+  "namn at domän dot com", "namn snabel-a domän punkt se". With a bare "at"/"snabel-a" between
+  spaces the address must end in a known top-level domain ("gav pengarna at henne" is "åt").
+  Public service addresses in `allowlist.yml` stay, however written.
+- payment card numbers (13–19 digits beginning with 2–6, right Luhn digit) and IBANs (valid for
+  their country), both checked with python-stdnum (`payment.py`).
+- usernames: "@anna_s", "@kalle.b92" (an @ with no word before it, at least two characters).
+- names after an introduction: "jag heter Anna Svensson", "mitt namn e Kalle", "min kille heter
+  Johan" (`names.py`); not "vad heter lagen", "jag heter inget".
 - street addresses with a house number: "Storgatan 12", "Drottninggatan 5B", "Kungsvägen 14 C",
-  "Vägen 3 lgh 1102", "Per Albin Hanssons väg 41", typed with or without å/ä/ö. The span takes in
-  the entrance letter, apartment ("lgh 1102"), floor ("3 tr") and a postcode that follows
-  ("Storgatan 12, 411 38"); the town after it stays, because the assistant needs the place to
-  refer the user to local help.
+  "Vägen 3 lgh 1102", "Per Albin Hanssons väg 41", "Birger Jarlsgatan 5", typed with or without
+  å/ä/ö and capitals. The span takes in the given names of a street named after a person, the
+  entrance letter, apartment ("lgh 1102"), floor ("3 tr") and a postcode that follows
+  ("Storgatan 12, 411 38"); the town before ("i Malmö Kungsgatan 5") or after it stays, because
+  the assistant needs the place to refer the user to local help.
 - IPv4 and IPv6 addresses.
 
 What is deliberately not masked: years, ages, amounts, times, dates, law references ("6 kap. 11 §",
 "SFS 1998:408"), the public support numbers, street names without a house number, and postcodes
 on their own (a postcode covers a whole neighbourhood; it is masked only as part of an address).
-Not covered at all: names of people, bank and card numbers, registration plates, local phone
-numbers written without their area code.
+Not covered at all: names that no introduction announces, Swedish bank account numbers (clearing
+and account), registration plates, profile links ("instagram.com/anna_s"), local phone numbers
+written without their area code.
 
 `mask` is a pure function: no I/O after import (the allowlist is read once), regular expressions
 compiled once, linear in the length of the text, and it never raises on a `str`. It is idempotent:
@@ -47,17 +71,27 @@ from pathlib import Path
 from typing import FrozenSet, Iterator, List, NamedTuple, Optional, Tuple
 
 import yaml
+from stdnum import luhn
+
+from bot.privacy.common_words import COMMON_WORDS
+from bot.privacy.names import names
+from bot.privacy.normalise import normalise
+from bot.privacy.payment import cards, ibans
 
 PERSONNUMMER = "personnummer"
 TELEFON = "telefon"
 EPOST = "e-post"
 ADRESS = "adress"
 IP = "ip"
-KINDS = (PERSONNUMMER, TELEFON, EPOST, ADRESS, IP)
+KORT = "kort"
+IBAN = "iban"
+ANVANDARNAMN = "användarnamn"
+NAMN = "namn"
+KINDS = (PERSONNUMMER, TELEFON, EPOST, ADRESS, IP, KORT, IBAN, ANVANDARNAMN, NAMN)
 # When candidate spans overlap, they are masked as one, named by the kind earlier in this tuple:
-# an e-mail address can hold a phone number, and a personnummer of someone born in 2005 begins
-# like an area code.
-PRIORITY = (EPOST, PERSONNUMMER, IP, TELEFON, ADRESS)
+# an e-mail address can hold a phone number, a personnummer of someone born in 2005 begins like
+# an area code, an IBAN can hold a card-like run of digits, and a card number a phone number.
+PRIORITY = (EPOST, PERSONNUMMER, IBAN, KORT, IP, TELEFON, ADRESS, ANVANDARNAMN, NAMN)
 _RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
 
 ALLOWLIST_PATH = Path(__file__).resolve().with_name("allowlist.yml")
@@ -97,24 +131,36 @@ ALLOWLIST = load_allowlist()
 # Shared pieces
 _SP = "[ \u00a0\u202f]"  # space, no-break space, narrow no-break space
 _DASH = "[-\u2010\u2011\u2012\u2013\u2014\u2212]"  # hyphen, en/em dash, minus: phones autocorrect
-# Cheap gate: every kind needs a digit, an @, a colon (IPv6) or a written-out "at".
-_GATE = re.compile(r"[0-9@:]|[(\[]\s*at\s*[)\]]", re.I)
+# Cheap gates, run on the normalised text: numbers, postal addresses and IP addresses need a
+# digit (IPv6 at least a colon), e-mail an @ or a written-out "at"/"snabel-a", usernames an @,
+# names the words that introduce them.
+_DIGIT = re.compile(r"[0-9]")
+_AT_WORD_GATE = re.compile(r"at(?<!\wat)(?!\w)")  # begins with the literal: a fast scan
+_NAME_WORDS = ("heter", "namn", "kallas", "name", "call")
+
+
+def _gates(text: str) -> Tuple[bool, bool]:
+    """(a written-out "at" may be there, a name may be introduced), from substrings of `text`."""
+    low = text.lower()
+    spelled_at = "snabel" in low or ("at" in low and _AT_WORD_GATE.search(low) is not None)
+    return spelled_at, any(w in low for w in _NAME_WORDS)
 
 # ---------------------------------------------------------------------------------------------
 # Personnummer / samordningsnummer
+_GSEP = rf"(?:{_SP}|{_DASH})"
 _PNR = re.compile(
-    rf"(?<![0-9])(?P<date>[0-9]{{6}}|[0-9]{{8}})"
-    rf"(?:{_SP}?(?P<sep>{_DASH}|\+){_SP}?|(?P<space>{_SP}))?"
+    rf"(?<![0-9])(?:(?P<date>[0-9]{{6}}|[0-9]{{8}})"
+    # 85 07 09, 85-07-09, 1985 07 09, 19 85 07 09
+    rf"|(?<![0-9]{_GSEP})(?P<grouped>(?:[0-9]{{2}}{_GSEP}?[0-9]{{2}}|[0-9]{{2}}){_GSEP}[0-9]{{2}}{_GSEP}[0-9]{{2}}))"
+    rf"(?:{_SP}?(?P<sep>{_DASH}|\+){_SP}?|{_SP}?(?P<slash>/){_SP}?|(?P<space>{_SP}{{1,2}}))?"
     rf"(?P<serial>[0-9]{{4}})(?![0-9])"
 )
+_NOT_DIGITS = re.compile(r"[^0-9]+")
+_DASHES = re.compile(_DASH)
 
 
 def _luhn_ok(ten: str) -> bool:
-    total = 0
-    for i, c in enumerate(ten):
-        d = int(c) * (2 - i % 2)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
+    return luhn.is_valid(ten)
 
 
 def _date_ok(date: str) -> bool:
@@ -137,11 +183,22 @@ def _looks_like_mobile(digits: str) -> bool:
 
 def _personnummer(text: str) -> Iterator[Span]:
     for m in _PNR.finditer(text):
-        date, serial = m.group("date"), m.group("serial")
-        if m.group("sep"):
+        grouped = m.group("grouped")
+        date, serial = m.group("date") or _NOT_DIGITS.sub("", grouped), m.group("serial")
+        if grouped:
+            # "85 07 09 9813", "85-07-09-9813": one kind of separator all through, or the check
+            # digit, so that "2024-05-12 1200 personer" stays
+            written = m.group()[:m.start("serial") - m.start()]
+            one_kind = len({bool(_DASHES.search(sep)) for sep in _NOT_DIGITS.findall(written)}) == 1
+            ok = _date_ok(date) and (_luhn_ok(date[-6:] + serial)
+                                     or (one_kind and not _looks_like_mobile(date + serial)))
+        elif m.group("sep"):
             ok = True  # the written pattern is enough: recall first
-        elif m.group("space"):
-            ok = _date_ok(date)
+        elif m.group("space") or m.group("slash"):
+            # "850709 9813", "850709  9813", "850709/9813": a plausible date; a mobile number
+            # written like one is left to the phone numbers unless the check digit fits
+            ok = _date_ok(date) and (_luhn_ok(date[-6:] + serial)
+                                     or not _looks_like_mobile(date + serial))
         else:
             ok = (_date_ok(date) and _luhn_ok(date[-6:] + serial)
                   and not _looks_like_mobile(date + serial))
@@ -274,20 +331,51 @@ def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
 
 # ---------------------------------------------------------------------------------------------
 # E-mail
-_AT = r"(?:\s?@\s?|\s?[(\[]\s?at\s?[)\]]\s?)"
-_DOT = r"(?:\.|\s?[(\[]\s?(?:dot|punkt)\s?[)\]]\s?)"
+# "@", "(at)", "[at]", "{at}", "<at>", "(snabel-a)"; and the bare words " at ", " snabel-a ",
+# " snabela " between spaces. Dots: ".", "(dot)", "[punkt]" …, and " dot ", " punkt ".
+_AT_WORD = r"(?:at|snabel[- ]?a)"
+_DOT_WORD = r"(?:dot|punkt)"
+_AT = rf"(?:\s?@\s?|\s?[(\[{{<]\s?{_AT_WORD}\s?[)\]}}>]\s?|\s{{1,2}}(?P<bare_at>{_AT_WORD})\s{{1,2}})"
+_DOT = rf"(?:\.|\s?[(\[{{<]\s?{_DOT_WORD}\s?[)\]}}>]\s?|\s{{1,2}}{_DOT_WORD}\s{{1,2}})"
 _EMAIL = re.compile(
     rf"(?<![\w.%+\-])[\w.%+\-]{{1,64}}{_AT}[\w\-]{{1,63}}(?:{_DOT}[\w\-]{{1,63}}){{0,8}}"
-    rf"{_DOT}[^\W\d_]{{2,24}}(?!\w)",
+    rf"{_DOT}(?P<tld>[^\W\d_]{{2,24}})(?!\w)",
     re.I,
 )
+_SPELLED_AT = re.compile(rf"\s*(?:@|[(\[{{<]\s?{_AT_WORD}\s?[)\]}}>]|(?<=\s){_AT_WORD}(?=\s))\s*", re.I)
+_SPELLED_DOT = re.compile(rf"\s*(?:[(\[{{<]\s?{_DOT_WORD}\s?[)\]}}>]|(?<=\s){_DOT_WORD}(?=\s))\s*", re.I)
+# With "at" or "snabel-a" as a bare word the address must end in a known top-level domain, so
+# that "jag gav pengarna at henne punkt slut" (åt, typed without å) stays.
+_TLDS = frozenset("""
+    se com nu net org info io eu me biz co app dev xyz online
+    no dk fi is de fr uk nl be es it pl ch at ee lv lt ru ua tr gr pt ro hu cz sk ie us ca au
+""".split())
+
+
+def _canonical_email(written: str) -> str:
+    """"anna at exempel punkt se" → "anna@exempel.se", to compare with the allowlist."""
+    return _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", written, count=1)).lower()
 
 
 def _emails(text: str, allow: Allowlist) -> Iterator[Span]:
     for m in _EMAIL.finditer(text):
-        if m.group().lower() in allow.emails:
+        if m.group("bare_at") and m.group("tld").lower() not in _TLDS:
+            continue
+        if _canonical_email(m.group()) in allow.emails:
             continue
         yield Span(m.start(), m.end(), EPOST, m.group())
+
+
+# ---------------------------------------------------------------------------------------------
+# Usernames: "@anna_s", "@kalle.b.92" (Instagram, TikTok, X, Snapchat …). An @ with no word
+# character before it (so not an e-mail address), then two to thirty letters, digits, "_" or
+# "." with at least one letter, not ending in ".".
+_HANDLE = re.compile(r"(?<![\w@.+\-])@(?=[\w.]*[^\W\d_])\w[\w.]{0,28}\w(?![\w@])")
+
+
+def _handles(text: str) -> Iterator[Span]:
+    for m in _HANDLE.finditer(text):
+        yield Span(m.start(), m.end(), ANVANDARNAMN, m.group())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,11 +488,36 @@ _AFTER_NUMBER = re.compile(
     re.I,
 )
 _PREV_WORD = re.compile(r"([^\W\d_][\w:.']*)[ \u00a0]$")
+# A word after these is a town, not the first name of a street: "i Malmö Kungsgatan 5".
+_PLACE_PREPOSITIONS = frozenset(("i", "från", "fran", "ifrån", "ifran"))
+_ADDRESS_WORDS = ("adress", "adressen", "adr")  # "Hemadress Solrosvägen 23"
 
 
 def _prev_word(text: str, pos: int) -> Optional[Tuple[str, int]]:
     m = _PREV_WORD.search(text, max(0, pos - 41), pos)
     return (m.group(1), m.start(1)) if m else None
+
+
+def _given_names_before(text: str, pos: int) -> int:
+    """Take in up to two names before a street named after a person: "Birger Jarlsgatan",
+    "Per Albin Hanssons väg", also typed in lower case ("birger jarlsgatan"); not everyday words
+    ("på Jarlsgatan") nor a town after "i" ("i Malmö Kungsgatan 5")."""
+    for _ in range(2):
+        p = _prev_word(text, pos)
+        if not p:
+            break
+        word, at = p
+        low = word.lower()
+        if not word.isalpha() or low in COMMON_WORDS or low in _NOT_NAME_WORDS \
+                or low in _PREFIX_WORDS or low in _NOT_GENITIVES or low.endswith(_ADDRESS_WORDS):
+            break
+        if not word[0].isupper() and not 3 <= len(word) <= 8:
+            break
+        before = _prev_word(text, at)
+        if before and before[0].lower() in _PLACE_PREPOSITIONS:
+            break
+        pos = at
+    return pos
 
 
 def _street_start(text: str, start: int, word: str, has_apartment: bool) -> Optional[int]:
@@ -428,7 +541,10 @@ def _street_start(text: str, start: int, word: str, has_apartment: bool) -> Opti
             return None
         if suffix == "allen" and low[first - 1] in "hf":  # hallen, fallen
             return None
-        return extend(start)
+        pos = extend(start)
+        if pos == start and low[first - 1] == "s":  # a genitive: Birger Jarlsgatan, Karl Johansgatan
+            pos = _given_names_before(text, start)
+        return pos
     if prev and low in _AFTER_NAME:
         pw = prev[0]
         pl = pw.lower()
@@ -437,13 +553,7 @@ def _street_start(text: str, start: int, word: str, has_apartment: bool) -> Opti
         genitive = len(pw) >= 3 and pl.endswith("s") and pl not in _NOT_GENITIVES
         # a lower-case genitive only before the street words that are not also common nouns
         if genitive and (pw[0].isupper() or (len(pw) >= 5 and low not in _COMMON_NOUNS)):
-            pos = prev[1]
-            for _ in range(2):  # Per Albin Hanssons väg
-                p = _prev_word(text, pos)
-                if not p or not p[0][0].isupper() or p[0].lower() in _NOT_NAME_WORDS:
-                    break
-                pos = p[1]
-            return pos
+            return _given_names_before(text, prev[1])  # Per Albin Hanssons väg
     if low in _DEFINITE and (word[0].isupper() or has_apartment):  # Vägen 3 lgh 1102
         return start
     return None
@@ -471,12 +581,28 @@ def find(text: str, allowlist: Allowlist = ALLOWLIST) -> List[Span]:
     """
     if not isinstance(text, str):
         raise TypeError(f"find() takes a str, not {type(text).__name__}")
-    if not _GATE.search(text):
+    norm = normalise(text)
+    seen = norm.text
+    digit, at, colon = _DIGIT.search(seen) is not None, "@" in seen, ":" in seen
+    spelled_at, name_words = _gates(seen)
+    if not (digit or at or colon or spelled_at or name_words):
         return []
-    candidates = [
-        *_emails(text, allowlist), *_personnummer(text), *_ips(text),
-        *_phone_spans(text, allowlist), *_addresses(text),
-    ]
+    candidates: List[Span] = []
+    if at or spelled_at:
+        candidates += _emails(seen, allowlist)
+    if at:
+        candidates += _handles(seen)
+    if digit:
+        candidates += [*_personnummer(seen), *_phone_spans(seen, allowlist), *_addresses(seen),
+                       *(Span(s, e, KORT, seen[s:e]) for s, e in cards(seen)),
+                       *(Span(s, e, IBAN, seen[s:e]) for s, e in ibans(seen))]
+    if digit or colon:
+        candidates += _ips(seen)
+    if name_words:
+        candidates += [Span(s, e, NAMN, seen[s:e]) for s, e in names(seen)]
+    if norm.changed:  # back to the text as written, whole clusters and the invisible bits between
+        candidates = [Span(s, e, c.kind, text[s:e])
+                      for c in candidates for s, e in (norm.original(c.start, c.end),)]
     candidates.sort(key=lambda c: (c.start, _RANK[c.kind]))
     spans: List[Span] = []
     for c in candidates:
@@ -504,7 +630,7 @@ def _mask_once(text: str, allowlist: Allowlist) -> str:
 
 
 def mask(text: str, allowlist: Allowlist = ALLOWLIST) -> str:
-    """`text` with personal data replaced by "[personnummer]", "[telefon]", "[e-post]", "[adress]", "[ip]".
+    """`text` with personal data replaced by a placeholder per kind ("[personnummer]", "[telefon]" …).
 
     Runs until nothing more is found, so that the result is stable even where a placeholder
     changes what is around a number. Spans never include a placeholder's brackets, so every pass

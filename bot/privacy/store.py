@@ -51,7 +51,7 @@ import time
 import traceback
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Optional, Text
+from typing import Any, Iterable, Iterator, Optional, Text, Tuple
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import (
@@ -62,10 +62,11 @@ from rasa.core.tracker_store import (
     create_engine_kwargs,
 )
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
+from bot import campaign_counts
 from bot.privacy import retention
 from bot.privacy.masking import mask
 
@@ -92,9 +93,11 @@ def _max_event_history(value: Any) -> Optional[int]:
 # The current turn: set by the channel around one message, read by the store.
 @dataclass
 class Turn:
-    """What became of the conversation store during one message."""
+    """What became of the conversation store during one message, and what the message achieved
+    (`counts`: the campaign counters it adds, `bot.campaign_counts.turn_metrics`)."""
 
     store_failed: bool = False
+    counts: Tuple[str, ...] = ()
 
 
 _TURN: contextvars.ContextVar[Optional[Turn]] = contextvars.ContextVar("privacy_turn", default=None)
@@ -344,6 +347,7 @@ class MaskingTrackerStore(TrackerStore):
                 logger.info("Conversation deleted at the user's request")
                 return
             await self.inner.save(masked_tracker(tracker))
+            _note_counts(tracker)
             if self.kind == "in_memory":
                 self._sweep_in_memory()
         except Exception as error:  # noqa: BLE001
@@ -379,6 +383,29 @@ class MaskingTrackerStore(TrackerStore):
         removed = retention.purge_in_memory(self.inner, retention.cutoff(self.retention_days))
         if removed:
             logger.info("Retention: %d conversations older than %d days dropped", removed, self.retention_days)
+
+
+def _note_counts(tracker: DialogueStateTracker) -> None:
+    """Put the campaign counters this message adds on the current turn (the channel sends them to the
+    web front in a header). Only intents, action names and one slot are looked at; never text."""
+    state = _TURN.get()
+    if state is None:
+        return
+    try:
+        steps = []
+        for event in tracker.events:
+            new = not getattr(event, _STORED, False)
+            if isinstance(event, UserUttered):
+                name = event.full_retrieval_intent_name or event.intent_name
+                if name:
+                    steps.append(campaign_counts.Step(new, "user", name))
+            elif isinstance(event, ActionExecuted):
+                steps.append(campaign_counts.Step(new, "action", event.action_name or ""))
+            elif isinstance(event, SlotSet) and event.key == "awaiting_location":
+                steps.append(campaign_counts.Step(new, "slot", event.key, event.value))
+        state.counts = tuple(campaign_counts.turn_metrics(steps))
+    except Exception as error:  # noqa: BLE001 – counting never stands in the way of an answer
+        logger.warning("Campaign counters of this message skipped: %s", type(error).__name__)
 
 
 def _enable_pre_ping(store: SQLTrackerStore) -> None:

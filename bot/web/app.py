@@ -5,7 +5,14 @@ POST /api/message takes {"conversation_id": "<uuid4 hex>", "message": "..."} and
 was understood, even if Rasa is busy or down (then with "fallback": "busy" | "unavailable" and a
 Swedish text with 112 and Kvinnofridslinjen). Other answers: 400 bad JSON or fields, 403 origin not
 allowed, 413 too large, 415 not JSON, 429 rate limited ("Vänta lite …"); each has "error" (English,
-for developers) and "messages" (Swedish, for the person).
+for developers) and "messages" (Swedish, for the person), and every text carries 112.
+
+Safety is never skipped: a message the front does not pass on (too long, rate limited) is first
+read by `bot.safety.screen` (its first and last 1 000 characters); crisis, danger or a child at risk
+gets the same answer as from Rasa (read from domain.yml), with "safety": "<intent>", HTTP 200.
+
+Campaigns (`bot.web.campaign`): widget.js carries today's campaign openers, POST /api/count takes
+the widget's counter events, and each answered message adds the counters Rasa reported.
 
 No cookies are set, the access log is off, and the client address is only used as a keyed hash in
 the rate limiter's memory.
@@ -23,12 +30,14 @@ from sanic.handlers import ErrorHandler
 from sanic.request import Request
 from sanic.response import HTTPResponse, empty, json, raw
 
+from bot import safety
 from bot.web import texts
+from bot.web.campaign import CampaignFront
 from bot.web.config import Settings
 from bot.web.ratelimit import ClientKeyer, SlidingWindowLimiter
 from bot.web.relay import BUSY, OK, RasaRelay
 from bot.web.security import cors_headers, is_same_origin, security_headers
-from bot.web.validation import BadRequest, clean_text, parse_message_request
+from bot.web.validation import BadRequest, clean_text, parse_message
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +70,7 @@ def widget_config(settings: Settings) -> str:
             "maxLength": settings.max_message_chars,
             "timeoutMs": settings.client_timeout_ms,
             "retentionDays": settings.retention_days,
+            "safetyLines": texts.SAFETY_LINES,
         },
         ensure_ascii=True,
     )
@@ -99,6 +109,12 @@ def client_address(request: Request) -> str:
     return request.remote_addr or request.ip or ""
 
 
+def safety_reply(app_ctx, text: str) -> Optional[Tuple[str, list]]:
+    """(intent, messages) when the text needs a safety answer the front must give itself."""
+    intent = safety.screen(text, app_ctx.safety_rules)
+    return (intent, [{"text": app_ctx.safety_answers[intent]}]) if intent else None
+
+
 async def post_message(request: Request) -> HTTPResponse:
     """Validate, rate-limit and relay one message to Rasa."""
     ctx = request.app.ctx
@@ -110,27 +126,34 @@ async def post_message(request: Request) -> HTTPResponse:
     if media_type != "application/json":
         return error_response(415, _ERRORS[415])
     try:
-        conversation_id, message = parse_message_request(request.body)
+        conversation_id, message, campaign = parse_message(request.body)
     except BadRequest as error:
         return error_response(400, str(error))
 
+    text = clean_text(message)
     client = ctx.keyer(client_address(request))
     wait = ctx.client_limiter.hit(client) or ctx.conversation_limiter.hit(conversation_id)
     if wait:
+        # A crisis is never just rate-limited away.
+        if reply := safety_reply(ctx, text):
+            return json({"messages": reply[1], "safety": reply[0], "rate_limited": True})
         return json(
             {"messages": [{"text": texts.RATE_LIMITED}], "rate_limited": True},
             status=429,
             headers={"Retry-After": str(math.ceil(wait))},
         )
 
-    text = clean_text(message)
     if not text:
         return json({"messages": [{"text": texts.EMPTY}], "notice": "empty"})
     if len(text) > settings.max_message_chars:
+        if reply := safety_reply(ctx, text):
+            note = {"text": texts.too_long_note(settings.max_message_chars)}
+            return json({"messages": reply[1] + [note], "safety": reply[0], "notice": "too_long"})
         return json({"messages": [{"text": texts.too_long(settings.max_message_chars)}], "notice": "too_long"})
 
     result = await ctx.relay.send(conversation_id, text)
     if result.outcome == OK:
+        ctx.campaign.count_turn(campaign, result.counts)  # campaign counters: an increment in memory
         return json({"messages": result.messages})
     fallback_text = texts.BUSY if result.outcome == BUSY else texts.UNAVAILABLE
     return json({"messages": [{"text": fallback_text}], "fallback": result.outcome})
@@ -163,9 +186,17 @@ def create_app(settings: Optional[Settings] = None, name: str = "jamchat_web") -
         }
     )
     app.ctx.settings = settings
+    # Read at start-up: without the safety rules and answers the front does not start.
+    app.ctx.safety_rules = safety.load_rules()
+    app.ctx.safety_answers = safety.answers()
     assets = load_assets(settings)
 
+    # widget.js is served by the campaign front: today's campaign openers are spliced in.
+    CampaignFront(settings, (STATIC_DIR / "widget.js").read_text(encoding="utf-8"),
+                  widget_config(settings)).attach(app, preflight)
     for index, (url, (body, content_type)) in enumerate(assets.items()):
+        if url == "/widget.js":
+            continue
         async def serve(request: Request, _body: bytes = body, _type: str = content_type) -> HTTPResponse:
             return raw(_body, content_type=_type)
 

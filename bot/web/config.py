@@ -21,11 +21,15 @@
 | `WEB_PROXIES_COUNT` | `0` | trusted reverse proxies in front (to read the client address from X-Forwarded-For) |
 | `WEB_RETENTION_DAYS` | `30` | days stored conversations are kept (shown in the privacy notice) |
 | `WEB_LOG_LEVEL` | `INFO` | log level of the web front's own logger |
+| `WEB_CAMPAIGNS` | `content/campaigns.yml` | campaign entry points: openers and quick replies (`bot.campaigns`) |
+| `WEB_COUNTS_DB` | (see meaning) | where the campaign counters are added up: an SQLAlchemy URL, or `off`; unset: the tracker store's PostgreSQL when `DB_HOST` is set (the variables of endpoints.scaled.yml), else SQLite `var/campaign_counts.db` (`bot.campaign_counts.counts_url`) |
+| `WEB_COUNTS_FLUSH_SECONDS` | `10` | how often the counters kept in memory are added to the database |
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Mapping, Tuple
 from urllib.parse import urlsplit
 
@@ -98,6 +102,9 @@ _ENV = {
     "proxies_count": ("WEB_PROXIES_COUNT", _int(0)),
     "retention_days": ("WEB_RETENTION_DAYS", _int(1)),
     "log_level": ("WEB_LOG_LEVEL", lambda raw: raw.strip().upper()),
+    "campaigns_file": ("WEB_CAMPAIGNS", str.strip),
+    "counts_db": ("WEB_COUNTS_DB", str.strip),
+    "counts_flush_seconds": ("WEB_COUNTS_FLUSH_SECONDS", _float),
 }
 
 
@@ -124,6 +131,9 @@ class Settings:
     proxies_count: int = 0
     retention_days: int = 30
     log_level: str = "INFO"
+    campaigns_file: str = str(Path(__file__).resolve().parents[2] / "content" / "campaigns.yml")
+    counts_db: str = ""
+    counts_flush_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":

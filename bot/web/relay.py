@@ -24,9 +24,11 @@ import itertools
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import aiohttp
+
+from bot.campaign_counts import COUNTS_HEADER, parse_header
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class RelayResult:
 
     outcome: str
     messages: List[Dict[str, Any]] = field(default_factory=list)
+    counts: Tuple[str, ...] = ()  # campaign counters of the turn (bot.campaign_counts), from Rasa's header
 
 
 def _buttons(raw: Any) -> List[Dict[str, str]]:
@@ -213,6 +216,7 @@ class RasaRelay:
                     logger.warning("Rasa answered HTTP %d", response.status)
                     return RelayResult(UNAVAILABLE)
                 payload = await response.json(content_type=None)
+                counts = parse_header(response.headers.get(COUNTS_HEADER))
         except aiohttp.ServerTimeoutError:
             # Raised while connecting only (no socket read timeout is set): nothing was sent.
             raise _NextUpstream("did not accept a connection in time") from None
@@ -233,4 +237,4 @@ class RasaRelay:
         if messages is None:
             logger.warning("Rasa answered with something that is not a list of messages")
             return RelayResult(UNAVAILABLE)
-        return RelayResult(OK, messages)
+        return RelayResult(OK, messages, counts)

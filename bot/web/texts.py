@@ -1,12 +1,15 @@
 """Swedish texts the web front answers with itself (when it does not pass the message to Rasa).
 
 Every text that is shown when the assistant cannot answer carries the national lines, so that no one
-in danger is left without a number: 112 and Kvinnofridslinjen (FACTS.md: 24/7, free, anonymous).
+in danger is left without a number: 112 and a line that answers now, Kvinnofridslinjen (FACTS.md:
+24/7, free, anonymous; for people exposed to violence and their relatives). The safety answers
+(crisis, danger, child at risk) are not here: they are read from domain.yml (`bot.safety.answers`).
 """
 
 SAFETY_LINES = (
     "Är du eller någon annan i akut fara: ring 112. "
-    "Kvinnofridslinjen 020-50 50 50 svarar dygnet runt, gratis och anonymt."
+    "Kvinnofridslinjen 020-50 50 50 svarar dygnet runt, gratis och anonymt, "
+    "för dig som utsatts för våld och för närstående."
 )
 
 BUSY = (
@@ -20,20 +23,22 @@ UNAVAILABLE = (
 
 RATE_LIMITED = (
     "Vänta lite – du har skickat många meddelanden på kort tid. "
-    "Försök igen om en liten stund."
+    "Försök igen om en liten stund. " + SAFETY_LINES
 )
 
 
-def too_long(max_chars: int) -> str:
-    """Reply to a message longer than the cap (the number written the Swedish way, 1 000)."""
+def too_long_note(max_chars: int) -> str:
+    """Says that a message was too long (the number written the Swedish way, 1 000)."""
     limit = f"{max_chars:,}".replace(",", "\u00a0")
-    return (
-        f"Ditt meddelande är för långt. Skriv högst {limit} tecken, "
-        "gärna en kort fråga i taget."
-    )
+    return f"Ditt meddelande är för långt. Skriv högst {limit} tecken, gärna en kort fråga i taget."
 
 
-EMPTY = "Skriv din fråga i rutan, så svarar jag så gott jag kan."
+def too_long(max_chars: int) -> str:
+    """Reply to a message longer than the cap that holds no safety signal."""
+    return too_long_note(max_chars) + " " + SAFETY_LINES
+
+
+EMPTY = "Skriv din fråga i rutan, så svarar jag så gott jag kan. " + SAFETY_LINES
 
 BAD_REQUEST = "Meddelandet kunde inte skickas. Ladda om sidan och försök igen. " + SAFETY_LINES
 

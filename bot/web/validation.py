@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import Tuple
+from typing import Optional, Tuple
 
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
@@ -23,6 +23,8 @@ SCHEMA = {
     "properties": {
         "conversation_id": {"type": "string", "pattern": CONVERSATION_ID_PATTERN},
         "message": {"type": "string"},
+        # the campaign the chat was opened from (bot.campaigns); only counted, never sent to Rasa
+        "campaign": {"type": "string", "maxLength": 40},
     },
     "required": ["conversation_id", "message"],
     "additionalProperties": False,
@@ -47,6 +49,12 @@ class BadRequest(ValueError):
 
 def parse_message_request(body: bytes) -> Tuple[str, str]:
     """Decode, parse and schema-check a request body; return (conversation_id, raw message)."""
+    conversation_id, message, _campaign = parse_message(body)
+    return conversation_id, message
+
+
+def parse_message(body: bytes) -> Tuple[str, str, Optional[str]]:
+    """As `parse_message_request`, plus the optional campaign id (unchecked: see bot.campaigns)."""
     if not body:
         raise BadRequest("empty body: send a JSON object with conversation_id and message")
     try:
@@ -63,7 +71,7 @@ def parse_message_request(body: bytes) -> Tuple[str, str]:
     error = best_match(_VALIDATOR.iter_errors(data))
     if error is not None:
         raise BadRequest(_describe(error))
-    return data["conversation_id"], data["message"]
+    return data["conversation_id"], data["message"], data.get("campaign")
 
 
 def _describe(error) -> str:
@@ -73,7 +81,7 @@ def _describe(error) -> str:
         missing = [k for k in SCHEMA["required"] if k not in error.instance]
         return f"missing field: {', '.join(missing)}"
     if error.validator == "additionalProperties":
-        return "unknown field: only conversation_id and message are allowed"
+        return "unknown field: only conversation_id, message and campaign are allowed"
     if error.validator == "type":
         return f"{field} must be a JSON {error.validator_value}"
     if error.validator == "pattern":

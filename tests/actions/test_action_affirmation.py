@@ -1,4 +1,4 @@
-"""action_default_ask_affirmation: "Menade du: «…»?" with Swedish labels and "Nej, något annat"."""
+"""action_default_ask_affirmation: "Menade du: ”…”?" with Swedish labels and "Nej, något annat"."""
 import pytest
 
 from actions.affirmation import ActionDefaultAskAffirmation
@@ -17,7 +17,7 @@ async def test_top_intent_label(run, tracker):
     ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "find_kast", "confidence": 0.4},
                {"name": "greet", "confidence": 0.05}]
     result = await run(ACTION, tracker("kast??", "nlu_fallback", intent_ranking=ranking))
-    assert result.texts == ["Menade du: «Hitta en KAST-mottagning»?"]
+    assert result.texts == ["Menade du: ”Hitta en KAST-mottagning”?"]
     assert result.buttons == [{"title": "Hitta en KAST-mottagning", "payload": "/find_kast"}, NO]
 
 
@@ -32,7 +32,7 @@ async def test_faq_uses_response_selector(run, tracker):
     selector = {"faq": {"ranking": [{"intent_response_key": "faq/law", "confidence": 0.8}],
                         "response": {"intent_response_key": "faq/law"}}}
     result = await run(ACTION, tracker("lagen?", "nlu_fallback", intent_ranking=ranking, response_selector=selector))
-    assert result.texts == ["Menade du: «Vad säger sexköpslagen?»"]
+    assert result.texts == ["Menade du: ”Vad säger sexköpslagen?”"]
     assert result.buttons[0] == {"title": "Vad säger sexköpslagen?", "payload": "/faq/law"}
     assert result.buttons[-1] == NO
 

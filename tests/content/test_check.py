@@ -1,5 +1,6 @@
 """`make check` on broken content: each message names the file, the line and the fix. No training."""
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,15 +121,163 @@ def test_answer_without_source(project):
 def test_number_not_in_the_registry(project):
     rel = "data/responses/faq.yml"
     line = edit_answer(project, "utter_faq/law", lambda text: "Ring 020-12 34 56. " + text)
-    issue = found(checks.run(project, rasa=False), "number", rel, line, ERROR)
-    assert "020-12 34 56" in issue.what and "resources.yml" in issue.fix
+    issue = found(checks.run(project, rasa=False), "fact", rel, line, ERROR)
+    assert "020-12 34 56" in issue.what and "resources.yml" in issue.fix and "content/facts.yml" in issue.fix
 
 
 def test_number_in_messages_must_be_in_the_registry(project):
     rel = "content/messages.yml"
     line = edit(project, rel, "ask_location: >-\n", "ask_location: >-\n  Ring 0771-11 11 11.\n")
-    issue = found(checks.run(project, rasa=False), "number", rel, line, ERROR)
-    assert "0771-11 11 11" in issue.what
+    issue = found(checks.run(project, rasa=False), "fact", rel, line, ERROR)
+    assert "0771-11 11 11" in issue.what and "ask_location" in issue.what
+
+
+# ---------------------------------------------------------------- facts, wording, length
+def add_fact(root: Path, entry: str) -> None:
+    """Append an entry (YAML lines, indented as in the file) to the copied fact registry."""
+    with (root / "content/facts.yml").open("a", encoding="utf-8") as f:
+        f.write("\n" + entry)
+
+
+NEW_CLAIMS = "Sedan 1987 har 12 procent, tre av fyra, sagt det enligt https://example.se/rapport. "
+
+
+def test_year_percentage_word_and_url_need_the_registry(project):
+    rel = "data/responses/faq.yml"
+    line = edit_answer(project, "utter_faq/law", lambda text: NEW_CLAIMS + text)
+    issue = found(checks.run(project, rasa=False), "fact", rel, line, ERROR)
+    for claim in ("1987", "12 procent", "tre", "fyra", "https://example.se/rapport"):
+        assert claim in issue.what
+    assert "utter_faq/law" in issue.what and "1999" not in issue.what  # 1999 is in the registry
+
+
+def test_a_registry_entry_backs_the_claims(project):
+    edit_answer(project, "utter_faq/law", lambda text: NEW_CLAIMS + text)
+    add_fact(project, """  - id: exempel
+    claim: Ett påhittat exempel för testet.
+    values: ["Sedan 1987", "12 procent", "tre av fyra", "https://example.se/rapport"]
+    source: https://example.se/rapport
+    verified: 2026-12-01
+""")
+    issues = checks.run(project, rasa=False)
+    assert not [i for i in issues if i.code == "fact" and "utter_faq/law" in i.what]
+    # The example is not in the fact sheet: a warning to check it, not an error.
+    found(issues, "facts-unsourced", "content/facts.yml", level=WARNING)
+
+
+def test_a_number_is_backed_only_in_its_context(project):
+    """ "fyra" is registered as "högst fyra år" (children): a bare "fyra" elsewhere is not backed."""
+    rel = "data/responses/faq.yml"
+    line = edit_answer(project, "utter_faq/law", lambda text: "Fyra av fem gör så. " + text)
+    issue = found(checks.run(project, rasa=False), "fact", rel, line, ERROR)
+    assert "Fyra" in issue.what
+
+
+def test_broken_registry_entry_names_entry_and_field(project):
+    rel = "content/facts.yml"
+    text = (project / rel).read_text(encoding="utf-8")
+    start = text.index("  - id: sexkop_olagligt_1999")
+    at = text.index("    source:", start)
+    end = text.index("\n", at) + 1
+    (project / rel).write_text(text[:at] + text[end:], encoding="utf-8")
+    issue = found(checks.run(project, rasa=False), "facts", rel, level=ERROR)
+    assert "sexkop_olagligt_1999" in issue.what and "source" in issue.what
+    assert issue.line == text[:start].count("\n") + 1
+    assert "FÄLT" in issue.fix
+
+
+def test_registry_entry_with_bad_date(project):
+    rel = "content/facts.yml"
+    line = edit(project, rel, "values: [\"1 januari 1999\"]\n    source: https://sv.wikipedia.org/wiki/Sexk%C3%B6pslagen\n"
+                "    verified: 2026-12-02", "values: [\"1 januari 1999\"]\n    source: https://sv.wikipedia.org/wiki/"
+                "Sexk%C3%B6pslagen\n    verified: 2026-13-02")
+    issue = found(checks.run(project, rasa=False), "facts", rel, line + 2, ERROR)
+    assert "2026-13-02" in issue.what
+
+
+def test_registry_entry_not_verified_for_a_year(project):
+    rel = "content/facts.yml"
+    old = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+    add_fact(project, f"""  - id: gammal
+    claim: Kvinnofridslinjen svarar dygnet runt.
+    values: []
+    source: https://nck.uu.se/kvinnofridslinjen/kvinnofridslinjen-ger-stod-per-telefon/
+    verified: {old}
+""")
+    issue = found(checks.run(project, rasa=False), "facts-old", rel, level=WARNING)
+    assert "gammal" in issue.what and old in issue.what and "dagens datum" in issue.fix
+
+
+@pytest.mark.parametrize("opening", ["Nej, att", "Nej. Att", "Ja. Att", "Ja, att", "ja – att"])
+def test_faq_answer_opening_with_yes_or_no(project, opening):
+    rel = "data/responses/faq.yml"
+    line = edit_answer(project, "utter_faq/law_selling", lambda text: opening + text[3:])
+    issue = found(checks.run(project, rasa=False), "yes-no", rel, line, ERROR)
+    assert "utter_faq/law_selling" in issue.what and "lagligt" in issue.what and "regeln" in issue.fix
+
+
+def test_yes_or_no_later_in_the_answer_is_fine(project):
+    edit_answer(project, "utter_faq/law_selling", lambda text: "Ofta, ja: " + text)
+    assert not [i for i in checks.run(project, rasa=False) if i.code == "yes-no"]
+
+
+def test_straight_quotes_inside_an_answer(project):
+    rel = "data/responses/faq.yml"
+    line = edit_answer(project, "utter_faq/law", lambda text: text.replace("köp av sexuell handling",
+                                                                           '\\"köp av sexuell handling\\"', 1))
+    issue = found(checks.run(project, rasa=False), "quotes", rel, line, ERROR)
+    assert '"' in issue.what and "”" in issue.fix
+
+
+def test_guillemets_in_messages(project):
+    rel = "content/messages.yml"
+    edit(project, rel, "exempel ”Västerås”", "exempel «Västerås»")
+    issue = found(checks.run(project, rasa=False), "quotes", rel, line_of(project, rel, "not_recognised:"), ERROR)
+    assert "«" in issue.what and "not_recognised" in issue.what
+
+
+def test_yaml_quoting_is_not_content(project):
+    """The real answers are quoted with " in YAML; only quotes inside the loaded text count."""
+    assert (project / "data/responses/faq.yml").read_text(encoding="utf-8").count('- text: "') > 10
+    assert not [i for i in checks.run(project, rasa=False) if i.code == "quotes"]
+
+
+def test_referral_turn_too_long_names_places_and_overrun(project):
+    rel = "content/resources.yml"
+    long_note = "Det här är en mycket lång anteckning om mottagningen " * 4
+    edit(project, rel, "    location: Stockholm\n    anonymous: true",
+         f"    location: Stockholm\n    note: {long_note.strip()}\n    anonymous: true")
+    issues = [i for i in checks.run(project, rasa=False) if i.code == "turn-length"]
+    kast = next(i for i in issues if "action_referral" in i.what)
+    assert kast.level == ERROR and kast.file == "content/messages.yml"
+    assert "Upplands Väsby" in kast.what and re.search(r"Upplands Väsby \d+ \(\+\d+\)", kast.what)
+    assert "80 ord" in kast.what and "note" in kast.fix
+    # KAST is also what relatives of buyers are shown, with the place known:
+    assert any("relative_of_buyer" in i.what for i in issues)
+    # Places in other counties are not listed.
+    assert "Malmö" not in kast.what
+
+
+def test_referral_turns_of_the_real_project_are_short():
+    issues = [i for i in checks.run(ROOT, rasa=False) if i.code == "turn-length"]
+    assert not issues, "\n".join(i.what for i in issues)
+
+
+def test_delivery_differs_is_a_warning(project):
+    shared = project.parent / "shared"
+    (shared / "contract").mkdir(parents=True)
+    text = (project / "content/contract/intents.yml").read_text(encoding="utf-8")
+    (shared / "contract/intents.yml").write_text(text.replace("  - name: greet\n", "  - name: greeting\n"),
+                                                  encoding="utf-8")
+    issues = checks.run(project, rasa=False)
+    issue = found(issues, "delivery", "content/contract/intents.yml", level=WARNING)
+    assert "greeting" in issue.what and "kopiera" in issue.fix
+    assert not [i for i in issues if i.code == "delivery" and i.is_error]
+
+
+def test_no_delivery_folder_no_warning(project):
+    assert not (project.parent / "shared").exists()
+    assert not [i for i in checks.run(project, rasa=False) if i.code == "delivery"]
 
 
 def test_duplicate_example_within_an_intent(project):

@@ -17,6 +17,7 @@ PHRASES = {
     "crisis": "jag vill inte leva längre",
     "immediate_danger": "han hotar att döda mig i kväll och jag kan inte ta mig därifrån",
     "child_at_risk": "min lillasyster är 15 och säljs av sin pojkvän",
+    "seeking_to_buy": "tänkte boka en tjej ikväll, vet du nån bra sida",
 }
 
 
@@ -26,7 +27,7 @@ def test_answer_contains_contract_facts(rest, intent):
     assert not contract.missing_facts(intent, answer), answer
 
 
-@pytest.mark.parametrize("intent", [i for i in contract.intent_names() if i.startswith("faq/")])
+@pytest.mark.parametrize("intent", [i for i in contract.intent_names() if i.startswith(("faq/", "myth/"))])
 def test_faq_answer_by_payload(rest, intent):
     answer = rest.text(f"/{intent}")
     assert answer, f"no answer for /{intent}"

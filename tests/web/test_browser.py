@@ -176,6 +176,34 @@ def test_links_are_clickable_and_text_is_never_html(chat, rasa):
     assert answer.locator("a").count() == 0
 
 
+def test_markdown_source_link_shows_the_short_text(chat, rasa):
+    chat.send("eko: Källa: [Jämställdhetsmyndigheten](https://www.jamstalldhetsmyndigheten.se/sida)")
+    answer = chat.expect_answer("Källa:")
+    link = answer.locator("a", has_text="Jämställdhetsmyndigheten")
+    assert link.get_attribute("href") == "https://www.jamstalldhetsmyndigheten.se/sida"
+    assert link.get_attribute("target") == "_blank"
+    assert set(link.get_attribute("rel").split()) >= {"noopener", "noreferrer"}
+    shown = answer.locator(".jc-text").evaluate(
+        "p => Array.from(p.childNodes).filter(n => !(n.classList && n.classList.contains('jc-sr')))"
+        ".map(n => n.nodeType === 1 ? n.childNodes[0].textContent : n.textContent).join('')"
+    )
+    assert shown == "Källa: Jämställdhetsmyndigheten"
+
+    chat.send("eko: [<b>fet</b>](https://www.example.org/) och [osäker](http://www.example.org/x) och [lokal](/sida)")
+    answer = chat.expect_answer("osäker")
+    assert answer.locator("a").count() == 1 and answer.locator("b").count() == 0
+    expect(answer.locator("a")).to_contain_text("<b>fet</b>")
+    expect(answer).to_contain_text("[osäker](http://www.example.org/x) och [lokal](/sida)")
+
+
+def test_privacy_notice_says_what_is_true(chat):
+    notice = chat.page.locator(".jc-notice")
+    expect(notice).not_to_contain_text("Du är anonym")
+    expect(notice).to_contain_text("Skriv inte ditt namn")
+    expect(notice).to_contain_text("sparas i 30 dagar efter ditt senaste meddelande")
+    expect(notice).to_contain_text("personnummer, telefonnummer, e-post och gatuadresser dolda")
+
+
 def test_phone_numbers_can_be_called(chat, rasa):
     chat.send("/deny")
     answer = chat.expect_answer("Kvinnofridslinjen")
@@ -318,7 +346,13 @@ def test_rate_limit_message_is_shown(browser, fake_rasa, rasa):
         chat.send("hej")
         chat.expect_answer("Du skrev")
         chat.send("hej igen")
-        chat.expect_answer("Vänta lite")
+        expect(chat.expect_answer("Vänta lite")).to_contain_text("112")
+        chat.send("jag vill inte leva längre")  # a crisis is never just rate-limited away
+        answer = chat.expect_answer("Självmordslinjen 90101")
+        expect(answer).to_contain_text("ring 112")
+        assert answer.locator("a[href='tel:90101']").count() == 1
+        assert answer.locator("a[href='tel:116111']").count() == 1
+        assert rasa.messages() == ["hej"]
     finally:
         context.close()
         front.stop()

@@ -7,14 +7,18 @@
  *   data-mount="<id>"        render inside that element (the chat page does this); without it a
  *                            "Chatta anonymt" button opens the chat in a panel.
  *   data-exit-url="https://…" where "Lämna sidan snabbt" and Esc go (default from the server).
+ *   data-campaign="<id>"     the campaign the chat is opened from (content/campaigns.yml); the
+ *                            chat page takes it as ?kampanj=<id>. Its opener and quick replies
+ *                            come with the settings; an unknown or expired id gets the welcome.
  *
  * All text from the person and from the bot goes into the page as text nodes (textContent),
- * never as HTML.
+ * never as HTML. In bot text, [text](https://…) becomes a link showing the text (https only; any
+ * other target stays plain text), bare URLs and phone numbers become links too.
  */
 (function () {
   "use strict";
 
-  var CONFIG = /*CONFIG*/{"exitUrl": "https://www.google.se", "maxLength": 1000, "timeoutMs": 25000, "retentionDays": 30}/*END*/;
+  var CONFIG = /*CONFIG*/{"exitUrl": "https://www.google.se", "maxLength": 1000, "timeoutMs": 25000, "retentionDays": 30, "safetyLines": "Är du eller någon annan i akut fara: ring 112. Kvinnofridslinjen 020-50 50 50 svarar dygnet runt, gratis och anonymt, för dig som utsatts för våld och för närstående."}/*END*/;
   var STORE_KEY = "jamchat.v1";
   var MAX_KEPT = 200;
   var ID_PATTERN = /^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/;
@@ -26,10 +30,10 @@
   var BASE = new URL(script.src, location.href).origin;
   var EXIT_URL = httpUrl(script.getAttribute("data-exit-url")) || CONFIG.exitUrl;
   var MOUNT_ID = script.getAttribute("data-mount");
+  var CAMPAIGN = campaignId(script.getAttribute("data-campaign")) || campaignId(pageParam("kampanj"));
 
-  var SAFETY =
-    "Är du eller någon annan i akut fara: ring 112. " +
-    "Kvinnofridslinjen 020-50 50 50 svarar dygnet runt, gratis och anonymt.";
+  // The front's own safety lines (bot/web/texts.py SAFETY_LINES), spliced in with the settings.
+  var SAFETY = CONFIG.safetyLines;
   var T = {
     title: "Chatta anonymt",
     launcher: "Chatta anonymt",
@@ -44,11 +48,11 @@
     noticeTitle: "Innan du börjar",
     notice: [
       "Chatten är automatisk – ett datorprogram svarar, inte en människa.",
-      "Du är anonym. Skriv inte namn, personnummer, telefonnummer, adress eller annat som visar " +
-        "vem du eller någon annan är.",
-      "Vi använder inga kakor och sparar inte din IP-adress. Det du skriver sparas i högst " +
-        CONFIG.retentionDays + " dagar, utan personnummer, telefonnummer, e-post och adresser. " +
-        "Skriv ”radera mitt samtal” så raderas det direkt.",
+      "Du behöver inte berätta vem du är. Skriv inte ditt namn eller annat som visar vem du eller " +
+        "någon annan är – allt sådant kan inte döljas.",
+      "Vi använder inga kakor och sparar inte din IP-adress. Samtalet sparas i " + CONFIG.retentionDays +
+        " dagar efter ditt senaste meddelande, med personnummer, telefonnummer, e-post och " +
+        "gatuadresser dolda. Skriv ”radera mitt samtal” så raderas det ur chattens lagring direkt.",
       "”Lämna sidan snabbt” eller Esc stänger chatten och rensar samtalet i den här fliken. " +
         "Är du i akut fara: ring 112."
     ],
@@ -57,7 +61,7 @@
     you: "Du: ",
     bot: "Chatten: ",
     label: "Skriv ditt meddelande",
-    hint: "Automatisk och anonym chatt. Skriv inte namn eller personnummer. Enter skickar.",
+    hint: "Automatisk chatt. Skriv inte namn eller personnummer. Enter skickar.",
     send: "Skicka",
     typing: "Chatten skriver …",
     choices: "Svarsalternativ",
@@ -68,6 +72,7 @@
   };
 
   var state = load() || fresh(false);
+  if (!state.entries.length) state.campaign = runningCampaign();  // nothing written yet: this link's campaign
   var exited = false;
   var pending = 0;
   var queue = Promise.resolve();
@@ -76,7 +81,75 @@
   // ---------------------------------------------------------------- state
 
   function fresh(noticeSeen) {
-    return { id: newId(), entries: [], noticeSeen: noticeSeen, open: false };
+    return { id: newId(), entries: [], noticeSeen: noticeSeen, open: false, campaign: runningCampaign(), counted: {} };
+  }
+
+  // ---------------------------------------------------------------- campaigns and counters
+
+  function pageParam(name) {
+    try { return new URLSearchParams(location.search).get(name); } catch (e) { return null; }
+  }
+
+  function campaignId(value) {
+    return typeof value === "string" && /^[a-z0-9][a-z0-9-]{1,39}$/.test(value) ? value : null;
+  }
+
+  function campaignOpener(id) {
+    var all = CONFIG.campaigns || {};
+    return id && Object.prototype.hasOwnProperty.call(all, id) ? all[id] : null;
+  }
+
+  // The campaign's id while it runs (its opener came with the settings), else null (no campaign).
+  function runningCampaign() {
+    return campaignOpener(CAMPAIGN) ? CAMPAIGN : null;
+  }
+
+  // The first bot message: the campaign's opener with its quick replies (until something is sent),
+  // or the default welcome.
+  function opener() {
+    var campaign = campaignOpener(state.campaign);
+    if (!campaign) return { who: "bot", text: T.welcome };
+    return { who: "bot", text: String(campaign.text), buttons: cleanButtons(campaign.buttons), used: state.entries.length > 0 };
+  }
+
+  // One counter event for the campaign report: the event and the campaign, nothing else – no
+  // conversation id, no cookie, no referrer. text/plain needs no preflight; keepalive lets it
+  // finish while the quick exit leaves the page.
+  function count(event) {
+    var body = { event: event };
+    if (state.campaign) body.campaign = state.campaign;
+    try {
+      fetch(BASE + "/api/count", {
+        method: "POST",
+        headers: { "Content-Type": "text/plain" },
+        body: JSON.stringify(body),
+        credentials: "omit",
+        cache: "no-store",
+        referrerPolicy: "no-referrer",
+        keepalive: true
+      }).catch(function () { /* a lost count does not matter to the person */ });
+    } catch (e) { /* fetch missing or blocked */ }
+  }
+
+  // "opened" and "contact" count once per conversation (the funnel counts conversations).
+  function countOnce(event) {
+    if (!state.counted) state.counted = {};
+    if (state.counted[event]) return;
+    state.counted[event] = true;
+    save();
+    count(event);
+  }
+
+  // A phone number, or a link to a support service (CONFIG.contactHosts, from content/resources.yml),
+  // clicked in an answer.
+  function countContact(event) {
+    var a = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+    if (!a || !a.closest(".jc-bot")) return;
+    var host = (a.hostname || "").toLowerCase().replace(/^www\./, "");
+    var support = (CONFIG.contactHosts || []).some(function (h) {
+      return host === h || host.slice(-h.length - 1) === "." + h;
+    });
+    if (a.protocol === "tel:" || support) countOnce("contact");
   }
 
   function newId() {
@@ -104,6 +177,11 @@
     try {
       sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
     } catch (e) { /* storage full or blocked: the chat still works */ }
+  }
+
+  function httpsUrl(value) {
+    var url = httpUrl(value);
+    return url && url.indexOf("https:") === 0 ? url : null;
   }
 
   function httpUrl(value) {
@@ -134,11 +212,12 @@
   }
 
   // Bot text with [label](url), **bold**, bare URLs and phone numbers made into elements.
+  // A [label](target) whose target is not https stays plain text, brackets and all.
   var TOKEN = new RegExp(
-    "\\[([^\\]\\n]{1,200})\\]\\((https?://[^\\s)]+)\\)" +
+    "\\[([^\\]\\n]{1,200})\\]\\(([^\\s)]+)\\)" +
       "|\\*\\*([^*\\n]{1,400})\\*\\*" +
       "|(https?://[^\\s<>\"]+|www\\.[^\\s<>\"]+)" +
-      "|(\\b112\\b|\\b114 14\\b|\\b0\\d{1,3}-\\d{2,3}(?: \\d{2,3}){1,3}\\b)",
+      "|(\\b112\\b|\\b114 14\\b|\\b116 111\\b|\\b90101\\b|\\b0\\d{1,3}-\\d{2,3}(?: \\d{2,3}){1,3}\\b)",
     "g"
   );
 
@@ -151,7 +230,7 @@
       fragment.appendChild(document.createTextNode(text.slice(last, match.index)));
       var trailing = "";
       if (match[1]) {
-        fragment.appendChild(link(match[2], match[1]));
+        fragment.appendChild(httpsUrl(match[2]) ? link(match[2], match[1]) : document.createTextNode(match[0]));
       } else if (match[3]) {
         fragment.appendChild(el("strong", {}, [match[3]]));
       } else if (match[4]) {
@@ -192,6 +271,8 @@
     }
     ui.inline = Boolean(inline);
     save();
+    if (inline || state.open) countOnce("opened");
+    ui.log.addEventListener("click", countContact);
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && !event.isComposing && (ui.inline || !ui.panel.hidden)) {
         event.preventDefault();
@@ -276,7 +357,7 @@
 
   function renderAll(parts) {
     parts.log.textContent = "";
-    parts.log.appendChild(renderEntry({ who: "bot", text: T.welcome }));
+    parts.log.appendChild(renderEntry(opener()));
     state.entries.forEach(function (entry) { parts.log.appendChild(renderEntry(entry)); });
   }
 
@@ -356,7 +437,8 @@
     return fetch(BASE + "/api/message", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ conversation_id: id, message: message }),
+      body: JSON.stringify(state.campaign ? { conversation_id: id, message: message, campaign: state.campaign }
+        : { conversation_id: id, message: message }),
       credentials: "omit",
       cache: "no-store",
       referrerPolicy: "no-referrer",
@@ -400,6 +482,7 @@
     ui.panel.hidden = !open;
     ui.launcher.setAttribute("aria-expanded", String(open));
     if (open) {
+      countOnce("opened");
       ui.log.scrollTop = ui.log.scrollHeight;
       ui.input.focus();
     } else {
@@ -408,6 +491,7 @@
   }
 
   function quickExit() {
+    count("exit");
     exited = true;
     try { sessionStorage.clear(); } catch (e) { /* storage blocked */ }
     document.title = "";
