@@ -4,6 +4,11 @@ SHELL := /bin/bash
 
 VENV        := .venv
 PY          := $(VENV)/bin/python
+# Webbchattens egen miljö (requirements-web.lock): aktuell sanic och aiohttp, ingen Rasa.
+VENV_WEB    := .venv-web
+PY_WEB      := $(VENV_WEB)/bin/python
+# Verktyget för `make check-security` (pip-audit), skilt från båda miljöerna.
+VENV_AUDIT  := .venv-audit
 RASA        := $(PY) -m bot.rasa_main
 MODEL       := models/current.tar.gz
 
@@ -14,7 +19,8 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export RASA_URL ?= http://127.0.0.1:5005
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup system-deps run train test check report kampanjrapport bench bench-web screenshot lock clean purge
+.PHONY: help setup system-deps run train test check report kampanjrapport bench bench-web screenshot lock clean purge \
+        setup-web lock-web check-security
 
 help:
 	@echo "make run    – installera, träna vid behov, starta åtgärdsserver (5055), Rasa (5005) och webbchatten (8000)"
@@ -23,6 +29,7 @@ help:
 	@echo "make report – rapport för redaktörer: results/report/index.html (QUICK=1: bara testsetet)"
 	@echo "make kampanjrapport – bara kampanjsidan: results/report/kampanjer.html (snabb, docs/campaigns.md)"
 	@echo "make bench  – mätningar: träffsäkerhet, korsvalidering, svarstider"
+	@echo "make check-security – kända sårbarheter i båda låsfilerna (pip-audit), se docs/security.md"
 
 # ---------- installation ----------
 $(VENV)/.installed: requirements.lock scripts/find-python310.sh
@@ -38,7 +45,27 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(VENV_WEB)/.installed
+
+setup-web: $(VENV_WEB)/.installed
+
+# .venv-web byggs om från grunden när låsfilen ändras, så att den innehåller exakt låsfilen.
+# Bara färdiga hjul (--only-binary): inget byggs från källkod.
+$(VENV_WEB)/.installed: requirements-web.lock scripts/find-python310.sh
+	rm -rf $(VENV_WEB)
+	$$(scripts/find-python310.sh) -m venv $(VENV_WEB)
+	echo '*' > $(VENV_WEB)/.gitignore
+	$(PY_WEB) -m pip install --quiet --upgrade "pip==24.2"
+	$(PY_WEB) -m pip install --quiet --only-binary=:all: -r requirements-web.lock
+	touch $@
+
+lock-web: ## bygg om webbmiljöns låsfil från requirements-web.in (i en tillfällig miljö)
+	rm -rf $(VENV_WEB)-lock && $$(scripts/find-python310.sh) -m venv $(VENV_WEB)-lock
+	$(VENV_WEB)-lock/bin/python -m pip install --quiet --upgrade "pip==24.2"
+	$(VENV_WEB)-lock/bin/python -m pip install --quiet --only-binary=:all: -r requirements-web.in
+	{ sed -n '1,2p' requirements-web.lock; $(VENV_WEB)-lock/bin/python -m pip freeze | grep -v '^-e'; } \
+	  > requirements-web.lock.new && mv requirements-web.lock.new requirements-web.lock
+	rm -rf $(VENV_WEB)-lock
 
 lock: ## bygg om låsfilen från requirements.in
 	$(PY) -m pip install --quiet -r requirements.in
@@ -55,17 +82,29 @@ train: setup
 	$(PY) -m bot train --out models --quiet
 
 # ---------- körning ----------
-run: train
+run: train $(VENV_WEB)/.installed
 	@bash scripts/run.sh
 
 # ---------- tester ----------
-test: system-deps train
+test: system-deps train $(VENV_WEB)/.installed
 	$(RASA) data validate --fail-on-warnings --quiet
 	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --e2e --out results/core --quiet
 	$(PY) -m pytest tests -q
 
 check: setup
 	$(PY) -m bot check
+
+# Kända sårbarheter i båda låsfilerna (pip-audit; scripts/audit.py, docs/security.md). Webbmiljön ska
+# vara fri från fynd; Rasas fynd ska vara förklarade i docs/security.md. Utdata: results/security/.
+# Utan nät till PyPI:s JSON-API: OSV_DB=<mapp med OSV-filer eller OSV:s PyPI/all.zip>.
+$(VENV_AUDIT)/.installed: scripts/find-python310.sh
+	@test -x $(VENV_AUDIT)/bin/python || $$(scripts/find-python310.sh) -m venv $(VENV_AUDIT)
+	echo '*' > $(VENV_AUDIT)/.gitignore
+	$(VENV_AUDIT)/bin/python -m pip install --quiet "pip==24.2" "pip-audit==2.10.1" "PyYAML==6.0.4"
+	touch $@
+
+check-security: $(VENV_AUDIT)/.installed
+	$(VENV_AUDIT)/bin/python scripts/audit.py $(if $(OSV_DB),--osv-db $(OSV_DB))
 
 # Rapport för redaktörer (bot/content/report.py). FOLDS=3 delar i korsvalideringen, QUICK=1 bara testsetet.
 report: train

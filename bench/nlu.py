@@ -40,6 +40,10 @@ def holdout(model: str) -> Report:
         wrong = Counter(p for e, p in section.pairs if p != "out_of_scope")
         print(f"  on-topic but unanswerable: {section.accuracy:.2f} answered as out_of_scope "
               f"({len(section.pairs)} messages); instead: " + ", ".join(f"{i} ×{n}" for i, n in wrong.most_common(6)))
+        # Over-confidence: a topic answer to a question no answer covers, given with a high score.
+        sure = sum((parse.get("intent") or {}).get("confidence", 0) >= 0.8
+                   for (_, p), parse in zip(section.pairs, section.parses) if p not in ("out_of_scope", "nlu_fallback"))
+        print(f"    of these, a topic answer with confidence ≥ 0.8: {sure}")
     if NOT_CRISIS in sections:
         statements = [(e, p) for e, p in parser.evaluate(sections[NOT_CRISIS]).pairs if e.intent not in SAFETY_INTENTS]
         alarms = sum(p in SAFETY_INTENTS for _, p in statements)

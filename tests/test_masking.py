@@ -384,6 +384,9 @@ def test_streets_of_several_words(text, span):
     ("jag heter Hans", "Hans"),
     ("my name is John Smith and", "John Smith"),
     ("JAG HETER PER OCH", "PER"),
+    ("mitt namn:anna", "anna"),
+    ("hon heter väl Sara", "Sara"),
+    ("jag heter anna_s92", "anna_s92"),
 ])
 def test_names_after_an_introduction(text, name):
     assert [(s.kind, s.text) for s in find(text)] == [("namn", name)]

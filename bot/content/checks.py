@@ -22,6 +22,7 @@ import yaml
 from bot import contract, facts as fact_registry
 from bot.content import yamlfile
 from bot.content.issues import Issue, error, warning
+from bot.retrieval import RETRIEVAL_INTENTS
 from bot.text import fold, normalize
 
 ROOT = contract.ROOT
@@ -33,7 +34,8 @@ IMPORTANT_INTENTS = {"crisis", "immediate_danger", "child_at_risk", "want_to_sto
                      "victim_help", "worried_about_other", "report_suspicion"}
 # Answers given by responses whose must_say facts are checked (as in tests/test_contract.py).
 RESPONSE_FOR = {"bot_challenge": "utter_bot_challenge", "crisis": "utter_crisis",
-                "immediate_danger": "utter_immediate_danger", "child_at_risk": "utter_child_at_risk"}
+                "immediate_danger": "utter_immediate_danger", "child_at_risk": "utter_child_at_risk",
+                "seeking_to_buy": "utter_seeking_to_buy"}
 WORD_GUIDELINE = 80  # "högst ca 80 ord" in faq.yml and messages.yml
 TURN_LIMIT = 80  # words in all bubbles of one referral turn (buttons not counted)
 WORD_LIMIT = 95  # tests/test_contract.py fails above this
@@ -334,8 +336,8 @@ def check_answers(p: Project) -> Iterable[Issue]:
     by_name = defaultdict(list)
     for r in p.responses:
         by_name[r.name].append(r)
-    faq_file = "data/responses/faq.yml"
     for key in sorted(keys):
+        faq_file = f"data/responses/{key.split('/')[0]}.yml"
         if f"utter_{key}" not in by_name:
             file, line = p.intent_lines.get(key, ("data/nlu", None))
             yield error("faq-without-answer", file, line,
@@ -345,7 +347,7 @@ def check_answers(p: Project) -> Iterable[Issue]:
     names = contract.intent_names(p.root)
     for r in p.responses:
         text = r.text + " " + " ".join(str(b.get("title", "")) for b in r.buttons)
-        faq = r.name.startswith("utter_faq/")
+        faq = r.name.startswith(tuple(f"utter_{i}/" for i in RETRIEVAL_INTENTS))  # faq/…, myth/…
         if faq and r.name[len("utter_"):] not in keys:
             yield warning("answer-without-question", r.file, r.line,
                           f"Svaret «{r.name}» har ingen fråga: inget block «- intent: {r.name[6:]}» i data/nlu.",

@@ -5,7 +5,8 @@ the URL stays /webhooks/rest/webhook. It differs from Rasa's RestInput in these 
 
 - The user's text is masked with `bot.privacy.mask` before Rasa gets it, so that the NLU, the
   dialogue, the action server, Rasa's own logs (also with --debug) and the tracker store only
-  ever see "[personnummer]", "[telefon]", "[e-post]", "[adress]", "[ip]".
+  ever see placeholders such as "[personnummer]", "[telefon]", "[e-post]", "[adress]", "[kort]",
+  "[iban]", "[användarnamn]", "[namn]" (the full list: `bot.privacy.masking`).
 - Nothing else the caller sends is kept: `metadata` and `input_channel` in the request are ignored
   (Rasa would store them, and copy the metadata into a slot at the start of each session).
 - A message that cannot be handled – the conversation store or the lock store is down, or

@@ -8,7 +8,8 @@
   one word before "heter"), because the person who buys, sells or abuses is named as often as
   the writer.
 
-The name is the next word and up to two more: "Anna Svensson", "anna svensson", "Anna-Karin".
+The name is the next word and up to two more: "Anna Svensson", "anna svensson", "Anna-Karin",
+"anna_s92" (a word that begins with a letter).
 It ends at punctuation, at a digit and at an everyday word (`common_words.py`: "jag heter anna och
 …"); a first word that is an everyday word ("jag heter inget", "mitt namn är hemligt", "vad jag
 heter men …") is no name at all. "Vad heter lagen" has no introduction and is left alone. Names
@@ -33,12 +34,13 @@ _INTRO = re.compile(
     r"|my\s+name\s+is|my\s+name's|i'?m\s+called|call\s+me"
     r"|(?:han|hon|hen)\s+(?:heter|hetter|kallas)"
     r"|(?:min|mitt|mina|hans|hennes|hens|vår|var|deras|dens)\s+[^\W\d_]{2,20}\s+(?:heter|hetter|kallas)"
-    r")(?![^\W\d_])[ \t\u00a0]*:?[ \t\u00a0]*",
+    r")(?:(?<=[:=])|(?![^\W\d_]))[ \t\u00a0]*:?[ \t\u00a0]*",
     re.I,
 )
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?![\w@])")
+_WORD = re.compile(r"[^\W\d_][\w]*(?:-[^\W\d_][\w]*)*(?![\w@])")  # Anna, Anna-Karin, anna_s92
 _GAP = re.compile(r"[ \t\u00a0]{1,2}")
-_FILLERS = frozenset(("typ", "alltså", "alltsa", "asså", "assa", "ju", "faktiskt", "egentligen"))
+_FILLERS = frozenset(("typ", "alltså", "alltsa", "asså", "assa", "ju", "faktiskt", "egentligen",
+                      "väl", "val", "nog"))
 MAX_WORDS = 3
 
 

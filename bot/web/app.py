@@ -31,6 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, empty, json, raw
 
 from bot import safety
+from bot.campaign_counts import SAFETY
 from bot.web import texts
 from bot.web.campaign import CampaignFront
 from bot.web.config import Settings
@@ -136,6 +137,7 @@ async def post_message(request: Request) -> HTTPResponse:
     if wait:
         # A crisis is never just rate-limited away.
         if reply := safety_reply(ctx, text):
+            ctx.campaign.count_turn(campaign, [SAFETY])
             return json({"messages": reply[1], "safety": reply[0], "rate_limited": True})
         return json(
             {"messages": [{"text": texts.RATE_LIMITED}], "rate_limited": True},
@@ -147,6 +149,7 @@ async def post_message(request: Request) -> HTTPResponse:
         return json({"messages": [{"text": texts.EMPTY}], "notice": "empty"})
     if len(text) > settings.max_message_chars:
         if reply := safety_reply(ctx, text):
+            ctx.campaign.count_turn(campaign, [SAFETY])
             note = {"text": texts.too_long_note(settings.max_message_chars)}
             return json({"messages": reply[1] + [note], "safety": reply[0], "notice": "too_long"})
         return json({"messages": [{"text": texts.too_long(settings.max_message_chars)}], "notice": "too_long"})
@@ -206,7 +209,7 @@ def create_app(settings: Optional[Settings] = None, name: str = "jamchat_web") -
     app.add_route(health, "/healthz", methods=["GET"], name="health")
 
     @app.listener("before_server_start")
-    async def start(app: Sanic, _loop) -> None:
+    async def start(app: Sanic, _loop=None) -> None:  # _loop: only sanic 21.12 passes it
         app.ctx.keyer = ClientKeyer()
         app.ctx.client_limiter = SlidingWindowLimiter(settings.rate_client, settings.rate_window)
         app.ctx.conversation_limiter = SlidingWindowLimiter(settings.rate_conversation, settings.rate_window)
@@ -216,7 +219,7 @@ def create_app(settings: Optional[Settings] = None, name: str = "jamchat_web") -
         await app.ctx.relay.start()
 
     @app.listener("after_server_stop")
-    async def stop(app: Sanic, _loop) -> None:
+    async def stop(app: Sanic, _loop=None) -> None:
         await app.ctx.relay.close()
 
     @app.on_response

@@ -87,7 +87,7 @@ class CampaignFront:
             await asyncio.sleep(self.settings.counts_flush_seconds)
             await loop.run_in_executor(None, self.tally.flush)
 
-    async def start(self, app: Sanic, _loop) -> None:
+    async def start(self, app: Sanic, _loop=None) -> None:  # _loop: only sanic 21.12 passes it
         if not self.url:
             logger.info("Campaign counters are off (WEB_COUNTS_DB=off)")
             return
@@ -100,7 +100,7 @@ class CampaignFront:
             return
         self._task = asyncio.get_running_loop().create_task(self._flush_loop())
 
-    async def stop(self, app: Sanic, _loop) -> None:
+    async def stop(self, app: Sanic, _loop=None) -> None:
         if self._task is not None:
             self._task.cancel()
             self._task = None

@@ -46,7 +46,10 @@ class WebFront:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("WEB_") and k != "RASA_URL"}
-        self.env.update({"WEB_HOST": "127.0.0.1", "WEB_PORT": str(self.port), "RASA_URL": rasa_url})
+        # Test traffic is not counted into the campaign counters (var/campaign_counts.db) unless a
+        # test asks for it.
+        self.env.update({"WEB_HOST": "127.0.0.1", "WEB_PORT": str(self.port), "RASA_URL": rasa_url,
+                         "WEB_COUNTS_DB": "off"})
         self.env.update({k: str(v) for k, v in env.items()})
         self.log_file = tempfile.NamedTemporaryFile(prefix="web-front-", suffix=".log", delete=False)
         self.process: Optional[subprocess.Popen] = None
