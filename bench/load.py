@@ -62,26 +62,31 @@ def rasa_body(sender: str, text: str) -> dict:
 async def run_load(url: str, messages: Sequence[str], users: int, per_user: int,
                    body: Body = rasa_body, timeout: float = 30.0, ok=lambda status, data: status == 200,
                    label: Optional[Callable[[int, Any], Optional[str]]] = None,
-                   max_seconds: Optional[float] = None, per_conversation: Optional[int] = None) -> LoadResult:
+                   max_seconds: Optional[float] = None, per_conversation: Optional[int] = None,
+                   new_sender: Optional[Callable[[Any], Any]] = None) -> LoadResult:
     """`users` conversations at once, each sending `per_user` messages one after the other.
 
     `label(status, data)` may name an accepted answer (counted in `labels`); after `max_seconds`
     no new message is started (the run is cut short, `seconds` is what it took). With
     `per_conversation`, a user starts a new conversation (a new sender id) after that many
     messages, as people do: real chats are short, and Rasa's cost per message grows with the
-    length of the conversation."""
+    length of the conversation. `new_sender(session)` (a coroutine) gives each new conversation its
+    id, e.g. from the web front's POST /api/conversation; by default a random uuid."""
     result = LoadResult(users)
     stop_at = time.perf_counter() + max_seconds if max_seconds else None
     conn = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=conn, timeout=aiohttp.ClientTimeout(total=timeout)) as session:
 
+        async def fresh() -> str:
+            return await new_sender(session) if new_sender else uuid.uuid4().hex
+
         async def user(n: int) -> None:
-            sender = uuid.uuid4().hex
+            sender = await fresh()
             for i in range(per_user):
                 if stop_at is not None and time.perf_counter() > stop_at:
                     return
                 if per_conversation and i and i % per_conversation == 0:
-                    sender = uuid.uuid4().hex
+                    sender = await fresh()
                 text = messages[(n * 7 + i) % len(messages)]
                 start = time.perf_counter()
                 try:

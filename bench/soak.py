@@ -37,7 +37,6 @@ import re
 import shutil
 import tempfile
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +45,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import aiohttp
 
 from bench.load import rss_mb
+from bot.web.ids import IdIssuer
 
 MESSAGES = 4500
 CONVERSATIONS = 50
@@ -157,8 +157,14 @@ def message(conversation_id: str, text: str, kind: str = "normal", expect: Tuple
     return Request(kind, body, expect=expect, may_be_silent=text.strip().startswith("/restart"))
 
 
+# The front issues conversation ids (bot.web.ids); the soak's front shares this key, so the soak
+# signs ids the same way without one request per conversation.
+SOAK_ID_SECRET = "soak-run-shared-id-secret-0123456789"
+_ISSUER = IdIssuer(SOAK_ID_SECRET.encode())
+
+
 def new_id() -> str:
-    return uuid.uuid4().hex
+    return _ISSUER.issue()[0]
 
 
 class Traffic:
@@ -504,7 +510,7 @@ def main() -> None:
 def soak_front_env() -> Dict[str, str]:
     """The front's settings for the soak: production defaults except the per-client limit (all the
     traffic comes from 127.0.0.1, one client); the per-conversation limit stays at 20 a minute."""
-    return {"WEB_RATE_CLIENT": "10000000"}
+    return {"WEB_RATE_CLIENT": "10000000", "WEB_ID_SECRET": SOAK_ID_SECRET}
 
 
 async def _warm(front_url: str) -> None:

@@ -56,11 +56,21 @@ LOAD_ENV = {
     # one client address for all the load: the per-client and per-conversation limits are raised
     "WEB_RATE_CLIENT": "10000000",
     "WEB_RATE_CONVERSATION": "100000",
+    "WEB_NEW_IDS_PER_MINUTE": "10000000",
+    "WEB_NEW_IDS_PER_MINUTE_48": "10000000",
 }
 
 
 def web_body(conversation_id: str, text: str) -> dict:
     return {"conversation_id": conversation_id, "message": text}
+
+
+def id_from(front_url: str):
+    """`new_sender` for run_load: a conversation id from the front's POST /api/conversation."""
+    async def new_sender(session) -> str:
+        async with session.post(front_url + "/api/conversation", json={}) as resp:
+            return (await resp.json(content_type=None))["conversation_id"]
+    return new_sender
 
 
 def answered(status: int, data) -> bool:
@@ -86,14 +96,14 @@ def action_failures(logs: Sequence[Path]) -> int:
 def load_levels(label: str, url: str, levels: Sequence[int], messages: int, max_seconds: float,
                 pids: Dict[str, int], rasa_logs: Sequence[Path]) -> List[LoadResult]:
     endpoint = url + "/api/message"
-    asyncio.run(run_load(endpoint, MESSAGES, users=2, per_user=10, body=web_body))  # warm-up
+    asyncio.run(run_load(endpoint, MESSAGES, users=2, per_user=10, body=web_body, new_sender=id_from(url)))  # warm-up
     failed_before = action_failures(rasa_logs)
     results = []
     for users in levels:
         per_user = max(3, math.ceil(messages / users))
         result = asyncio.run(run_load(endpoint, MESSAGES, users=users, per_user=per_user, body=web_body,
                                       timeout=30, ok=answered, label=fallback, max_seconds=max_seconds,
-                                      per_conversation=PER_CONVERSATION))
+                                      per_conversation=PER_CONVERSATION, new_sender=id_from(url)))
         print(result.line(f"{label}, {users} conv") + f"  (real answers {answered_rate(result):.1f}/s)", flush=True)
         results.append(result)
     rss = "  ".join(f"{name} {rss_mb(pid):.0f} MB" for name, pid in pids.items())

@@ -10,7 +10,10 @@ messages). A lone message waits one turn, a few microseconds.
 
 Each message gets the same parse as alone (the NLU graph never reads the conversation; tested
 against Rasa's path). If a batch fails, each of its messages is parsed alone, so one bad message
-cannot fail the others. An HTTP interpreter or `only_output_properties=False` take Rasa's path.
+cannot fail the others. Before a batch's results are used, each is checked to belong to its own
+message (`belongs`: the parse's text is the message's text); if any does not – results missing,
+reordered or mixed up – the whole batch is parsed again one by one, so one person's text can never
+land in another's conversation. An HTTP interpreter or `only_output_properties=False` take Rasa's path.
 """
 import asyncio
 import copy
@@ -35,9 +38,12 @@ class ParseBatcher:
     `run_one(item) -> parse` when a batch fails, and resolves each caller's future."""
 
     def __init__(self, run_batch: Callable[[List[Any]], List[Parse]],
-                 run_one: Callable[[Any], Parse], max_batch: int = MAX_BATCH, max_waits: int = MAX_WAITS) -> None:
+                 run_one: Callable[[Any], Parse], max_batch: int = MAX_BATCH, max_waits: int = MAX_WAITS,
+                 belongs: Optional[Callable[[Any, Parse], bool]] = None) -> None:
         self.run_batch = run_batch
         self._run_one = run_one
+        self._belongs = belongs
+        self.mismatches = 0  # batches whose results did not match their messages (then parsed one by one)
         self.max_batch = max_batch
         self.max_waits = max_waits
         self._pending: List[Tuple[Any, asyncio.Future]] = []
@@ -73,6 +79,11 @@ class ParseBatcher:
         except Exception:  # noqa: BLE001 - parse one by one so a bad message fails only itself
             logger.exception("Batched parse of %d messages failed; parsing them one by one", len(batch))
             parses = None
+        if parses is not None and not self._all_belong(items, parses):
+            self.mismatches += 1
+            logger.error("Batched parse of %d messages returned results that do not match their messages; "
+                         "parsing them one by one", len(batch))
+            parses = None
         for i, (item, future) in enumerate(batch):
             if future.done():  # the caller gave up (client went away)
                 continue
@@ -83,6 +94,26 @@ class ParseBatcher:
                 future.set_result(self._run_one(item))
             except Exception as error:  # noqa: BLE001 - the caller gets the error, as with Rasa
                 future.set_exception(error)
+
+
+    def _all_belong(self, items: List[Any], parses: Any) -> bool:
+        """One result per message, each (by `belongs`) the parse of its own message."""
+        if not isinstance(parses, list) or len(parses) != len(items):
+            return False
+        if self._belongs is None:
+            return True
+        try:
+            return all(self._belongs(item, parse) for item, parse in zip(items, parses))
+        except Exception:  # noqa: BLE001 - a result that cannot even be checked is not used
+            return False
+
+
+def parse_belongs(item: Tuple[Any, Any], parse: Parse) -> bool:
+    """Is `parse` the parse of the message in `item` ((message, tracker))? Its text must be the
+    message's text, which the NLU graph never changes."""
+    message, _ = item
+    text = message.get("text") if isinstance(message, dict) or hasattr(message, "get") else getattr(message, "text", None)
+    return isinstance(parse, dict) and parse.get("text") == text
 
 
 def _parse_data(parsed_message: Any) -> Parse:
@@ -124,7 +155,8 @@ def batcher_for(processor: Any) -> Optional[ParseBatcher]:
                 tracker = DialogueStateTracker.from_events(message.sender_id, [])
             return processor._parse_message_with_graph(message, tracker)
 
-        processor.__dict__["_bot_batcher"] = None if nlu_reads_tracker(processor) else ParseBatcher(run_batch, run_one)
+        processor.__dict__["_bot_batcher"] = (
+            None if nlu_reads_tracker(processor) else ParseBatcher(run_batch, run_one, belongs=parse_belongs))
     return processor.__dict__["_bot_batcher"]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "web"))
+sys.path.insert(0, str(ROOT))  # web_helpers reads bot.web
 
 from fake_rasa import FakeRasa  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402

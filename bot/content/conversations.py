@@ -10,6 +10,9 @@ support service was named in the answers of `action_referral` / `action_support`
 the assistant did not understand (`nlu_fallback`), masked with `bot.privacy.mask` and counted.
 Sender ids are used only to keep each conversation's events together while reading; they are
 replaced by a running number at once and never leave this module. No timestamps finer than the week.
+A not-understood message is shown in the report (`Stats.shown_not_understood`) only when the same
+masked text occurs in at least `MIN_CONVERSATIONS` (5) different conversations: something only one
+person wrote – a confession, a detail of their life – never reaches the staff report.
 """
 import datetime as dt
 import json
@@ -23,6 +26,7 @@ from bot.retrieval import full_intent
 
 REFERRAL_ACTIONS = ("action_referral", "action_support")
 FALLBACK = "nlu_fallback"
+MIN_CONVERSATIONS = 5  # a not-understood text is shown only when this many conversations hold it
 
 
 @dataclass
@@ -35,6 +39,7 @@ class Stats:
     referrals: Counter = field(default_factory=Counter)  # service name → answers naming it
     referral_answers: int = 0
     not_understood: Counter = field(default_factory=Counter)  # masked text → n
+    not_understood_in: Dict[str, set] = field(default_factory=lambda: defaultdict(set))  # masked → conversations
     chosen_after: Dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # masked → intent → n
     note: str = ""
 
@@ -45,6 +50,12 @@ class Stats:
     @property
     def fallback_rate(self) -> float:
         return self.fallbacks / self.user_messages if self.user_messages else 0.0
+
+    @property
+    def shown_not_understood(self) -> Counter:
+        """The not-understood texts the report may show: each in at least MIN_CONVERSATIONS conversations."""
+        return Counter({text: n for text, n in self.not_understood.items()
+                        if len(self.not_understood_in.get(text, ())) >= MIN_CONVERSATIONS})
 
     @property
     def weeks(self) -> List[str]:
@@ -112,6 +123,7 @@ def summarise(conversations: Iterable[List[Dict[str, Any]]], source: str) -> Sta
                     fallback_week[week][0] += 1
                     masked = " ".join(mask(e.get("text") or "").split())
                     stats.not_understood[masked] += 1
+                    stats.not_understood_in[masked].add(stats.conversations)
                     pending = masked
                 else:
                     stats.per_week[week][intent] += 1

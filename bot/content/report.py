@@ -220,8 +220,8 @@ def _todo(rows: List[dict], main: Optional[Report], stats: conversations.Stats, 
         if pairs:
             todo.append("Gör skillnaden tydligare i exemplen där ämnen förväxlas: " + "; ".join(
                 f"<code>{_e(a)}</code> tas för <code>{_e(b)}</code> ×{n}" for (a, b), n in pairs) + ".")
-    if stats.not_understood:
-        top = stats.not_understood.most_common(3)
+    if stats.shown_not_understood:  # only texts written in at least 5 conversations
+        top = stats.shown_not_understood.most_common(3)
         todo.append(f"{_pct(stats.fallback_rate)} av meddelandena förstods inte. Vanligast: " + ", ".join(
             f"«{_e(t)}» ×{n}" for t, n in top) + " – lägg till liknande formuleringar för rätt intent.")
     try:
@@ -346,20 +346,25 @@ def build(out_dir: Path, model: Path, folds: int = 3, endpoints: Path = ROOT / "
                          "kan nämna flera stödinsatser.</p><img src='referrals.png' alt='Hänvisningar'>")
         else:
             referrals = "<p>Inga hänvisningar i underlaget.</p>"
-        if stats.not_understood:
+        shown = stats.shown_not_understood  # only texts written in at least 5 different conversations
+        if shown:
             not_understood = (
                 "<table><tr><th>Antal</th><th>Meddelande (maskerat)</th><th>Valde sedan</th></tr>" + "".join(
                     f"<tr><td class='num'>{n}</td><td>{_e(t)}</td><td>"
                     + (", ".join(f"{_e(labels.get(i, i))} ×{c}" for i, c in stats.chosen_after.get(t, Counter())
                                  .most_common(2)) or "–") + "</td></tr>"
-                    for t, n in stats.not_understood.most_common(60)) + "</table>")
+                    for t, n in shown.most_common(60)) + "</table>")
+        elif stats.not_understood:
+            not_understood = (f"<p>Inget meddelande förekom i minst {conversations.MIN_CONVERSATIONS} olika samtal "
+                              "(färre visas inte, av hänsyn till de som skrev).</p>")
         else:
             not_understood = "<p>Inga.</p>"
         parts.append("<div class='grid'><div><h3 class='first'>Hänvisningar till stöd</h3>" + referrals + "</div>"
                      f"<div><h3 class='first'>Inte förstått: {stats.fallbacks} av {stats.user_messages} "
                      f"meddelanden ({_pct(stats.fallback_rate)})</h3>"
                      "<p class='help'>Lägg till liknande formuleringar, med egna ord, som exempel för rätt intent. "
-                     "«Valde sedan» = ämnet användaren klickade på i «Menade du …?».</p>"
+                     "«Valde sedan» = ämnet användaren klickade på i «Menade du …?». Bara meddelanden som "
+                     f"förekommer i minst {conversations.MIN_CONVERSATIONS} olika samtal visas.</p>"
                      + not_understood + "</div></div>")
         totals = Counter()
         for counts in stats.per_week.values():

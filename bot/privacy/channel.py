@@ -7,6 +7,11 @@ the URL stays /webhooks/rest/webhook. It differs from Rasa's RestInput in these 
   dialogue, the action server, Rasa's own logs (also with --debug) and the tracker store only
   ever see placeholders such as "[personnummer]", "[telefon]", "[e-post]", "[adress]", "[kort]",
   "[iban]", "[användarnamn]", "[namn]" (the full list: `bot.privacy.masking`).
+- A typed request to delete the conversation ("radera mitt samtal", "ta bort allt jag skrivit",
+  "delete my chat"; the word lists in content/privacy.yml, `bot.privacy.deletion`) is replaced by
+  the payload `/delete_conversation` before the NLU sees it: deletion never depends on the model.
+  When the conversation was deleted, the answer carries the header `X-Chat-Deleted: 1`, and the web
+  front refuses that conversation id from then on.
 - Nothing else the caller sends is kept: `metadata` and `input_channel` in the request are ignored
   (Rasa would store them, and copy the metadata into a slot at the start of each session).
 - A message that cannot be handled – the conversation store or the lock store is down, or
@@ -34,12 +39,21 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 from bot.campaign_counts import COUNTS_HEADER, header_value
+from bot.privacy.deletion import DELETE_PAYLOAD, is_deletion_request
 from bot.privacy.masking import mask
 from bot.privacy.store import describe_error, turn
 
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = 503
+# Tells the web front that the conversation was deleted (the same name in bot.web.relay).
+DELETED_HEADER = "X-Chat-Deleted"
+
+
+def incoming_text(raw: str) -> str:
+    """What Rasa gets of a user's text: the deletion payload for a deletion request, else the
+    masked text."""
+    return DELETE_PAYLOAD if is_deletion_request(raw) else mask(raw)
 
 
 def _error(status: int, error: str) -> HTTPResponse:
@@ -62,7 +76,7 @@ class MaskingRestInput(RestInput):
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         text = req.json.get("message", None)
-        return mask(text) if isinstance(text, str) else text
+        return incoming_text(text) if isinstance(text, str) else text
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         """/ (health) and /webhook, as Rasa's RestInput, with masking and 503 on failure."""
@@ -83,7 +97,7 @@ class MaskingRestInput(RestInput):
                 return _error(400, "sender must be a non-empty string")
             if not isinstance(raw, str):
                 return _error(400, "message must be a string")
-            text = mask(raw)
+            text = incoming_text(raw)
             del raw, body
 
             if bool_arg(request, "stream", default=False):
@@ -106,7 +120,9 @@ class MaskingRestInput(RestInput):
                 logger.warning("Conversation store unavailable during this message; answering %d", UNAVAILABLE)
                 return _error(UNAVAILABLE, "conversation store unavailable")
             # The campaign counters this message adds (bot.campaign_counts): for the web front only.
-            headers = {COUNTS_HEADER: header_value(state.counts)} if state.counts else None
-            return response.json(collector.messages, headers=headers)
+            headers = {COUNTS_HEADER: header_value(state.counts)} if state.counts else {}
+            if state.deleted:
+                headers[DELETED_HEADER] = "1"
+            return response.json(collector.messages, headers=headers or None)
 
         return webhook

@@ -22,7 +22,15 @@ What it does
   into Rasa. The live tracker Rasa works with is not changed: the inner store gets a masked copy.
 - "radera mitt samtal": when the latest user intent is `delete_conversation`, the whole
   conversation (all sessions) is deleted from the inner store instead of saved – SQL: the
-  sender's rows in `events`; Redis: the key; in memory: the entry.
+  sender's rows in `events`; Redis: the key; in memory: the entry. The turn is marked `deleted`,
+  and the channel tells the web front (header `X-Chat-Deleted`), which then refuses the id. Rasa's
+  lock store removes the conversation's lock key itself when the turn ends. Typed requests are
+  turned into the intent by a fixed pattern in the channel (`bot.privacy.deletion`).
+- Embedded mode (`inner: in_memory`): at most `max_conversations` conversations are held (default
+  5 000, environment variable MAX_CONVERSATIONS_IN_MEMORY); when a new one would exceed it, the one
+  that has been quiet longest is dropped, so a flood of new conversations cannot exhaust memory
+  and only ever pushes out the least recently active ones (each holds at most `max_event_history`
+  events, some 10–100 kB).
 - Retention: with `inner: redis` every key gets a time to live of `retention_days` (unless
   `record_exp` is set); with `inner: in_memory` conversations whose last event is older than
   `retention_days` are dropped at most once an hour. SQL is purged by `bot.privacy.retention.purge`
@@ -45,6 +53,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import copy
+import itertools
 import logging
 import os
 import time
@@ -76,6 +85,16 @@ DELETE_INTENT = "delete_conversation"
 INNER_KINDS = ("in_memory", "sql", "redis")
 IN_MEMORY_SWEEP_SECONDS = 3600.0
 DEFAULT_MAX_EVENT_HISTORY = 100
+DEFAULT_MAX_CONVERSATIONS = 5000
+
+
+def _max_conversations(value: Any) -> int:
+    """The in-memory bound (endpoint key, else MAX_CONVERSATIONS_IN_MEMORY, else 5 000)."""
+    raw = os.environ.get("MAX_CONVERSATIONS_IN_MEMORY", DEFAULT_MAX_CONVERSATIONS) if value in (None, "") else value
+    bound = int(raw)
+    if bound < 1:
+        raise ValueError("MaskingTrackerStore: max_conversations must be at least 1")
+    return bound
 
 
 def _max_event_history(value: Any) -> Optional[int]:
@@ -98,6 +117,7 @@ class Turn:
 
     store_failed: bool = False
     counts: Tuple[str, ...] = ()
+    deleted: bool = False  # the conversation was deleted at the user's request
 
 
 _TURN: contextvars.ContextVar[Optional[Turn]] = contextvars.ContextVar("privacy_turn", default=None)
@@ -259,9 +279,11 @@ class MaskingTrackerStore(TrackerStore):
         inner: Text = "in_memory",
         retention_days: Optional[Any] = None,
         max_event_history: Optional[Any] = None,
+        max_conversations: Optional[Any] = None,
         **kwargs: Any,
     ) -> None:
         self.kind = _inner_kind(inner)
+        self.max_conversations = _max_conversations(max_conversations)
         # SQL appends only the events it lacks, counted by position: a cut history would lose events.
         self.history_bound = None if self.kind == "sql" else _max_event_history(max_event_history)
         self.retention_days = retention.default_days() if retention_days in (None, "") else int(retention_days)
@@ -344,11 +366,15 @@ class MaskingTrackerStore(TrackerStore):
         try:
             if latest_intent(tracker) == DELETE_INTENT:
                 await self._delete(tracker.sender_id)
+                state = _TURN.get()
+                if state is not None:
+                    state.deleted = True
                 logger.info("Conversation deleted at the user's request")
                 return
             await self.inner.save(masked_tracker(tracker))
             _note_counts(tracker)
             if self.kind == "in_memory":
+                self._keep_in_memory_bound(tracker.sender_id)
                 self._sweep_in_memory()
         except Exception as error:  # noqa: BLE001
             self._failed("save", error)
@@ -373,6 +399,19 @@ class MaskingTrackerStore(TrackerStore):
             inner.red.delete(inner.key_prefix + sender_id)
         elif isinstance(inner, InMemoryTrackerStore):
             inner.store.pop(sender_id, None)
+
+    def _keep_in_memory_bound(self, sender_id: Text) -> None:
+        """Mark `sender_id` as the most recently active, and drop the quietest conversations above the
+        bound (a dict keeps insertion order: the first keys are the longest quiet)."""
+        store = self.inner.store
+        if sender_id in store:
+            store[sender_id] = store.pop(sender_id)
+        overflow = len(store) - self.max_conversations
+        if overflow > 0:
+            for key in list(itertools.islice(store, overflow)):
+                del store[key]
+            logger.warning("Memory bound: %d quietest conversations dropped (%d kept)", overflow,
+                           self.max_conversations)
 
     def _sweep_in_memory(self) -> None:
         """Drop in-memory conversations past the retention time (at most once an hour)."""

@@ -16,9 +16,14 @@
 | `WEB_RASA_QUEUE_TIMEOUT` | `5` | seconds a message may wait for a free slot before "busy" |
 | `WEB_RASA_TIMEOUT` | `15` | seconds Rasa may take to answer before "busy" |
 | `WEB_CORS_ORIGINS` | (none) | comma-separated origins allowed to call the API (sites embedding the widget) |
-| `WEB_FRAME_ANCESTORS` | `'none'` | CSP frame-ancestors value (who may put the page in an iframe) |
+| `WEB_FRAME_ANCESTORS` | `'none'` | CSP frame-ancestors of the pages; the chat's frame page `/chat` gets `'self'` plus the host origins listed here, space-separated (`https://www.example.se https://kampanj.example.se`): the sites that may embed the chat (widget.js) |
 | `WEB_EXIT_URL` | `https://www.google.se` | neutral page the quick exit goes to |
-| `WEB_PROXIES_COUNT` | `0` | trusted reverse proxies in front (to read the client address from X-Forwarded-For) |
+| `WEB_PROXIES_COUNT` | `0` | reverse proxies in front, one after the other (to read the client address from X-Forwarded-For) |
+| `WEB_TRUSTED_PROXIES` | loopback and private networks | comma-separated addresses or networks (`10.0.0.0/8,::1`) of those proxies: X-Forwarded-For is read only when the connection comes from one of them, and each hop it names must be one too (`bot.web.security.client_address`) |
+| `WEB_ID_SECRET` | (random at start-up) | key of the conversation ids' HMAC (`bot.web.ids`), at least 16 characters. Unset: a random key, so ids do not survive a restart (the widget then starts a new conversation). Several web fronts behind one address must share it |
+| `WEB_ID_TTL_HOURS` | `24` | hours a conversation id is valid |
+| `WEB_NEW_IDS_PER_MINUTE` | `10` | new conversation ids per minute per client address (IPv4 address; IPv6 /64) |
+| `WEB_NEW_IDS_PER_MINUTE_48` | `40` | new conversation ids per minute per IPv6 /48 (one site or provider block) |
 | `WEB_RETENTION_DAYS` | `30` | days stored conversations are kept (shown in the privacy notice) |
 | `WEB_LOG_LEVEL` | `INFO` | log level of the web front's own logger |
 | `WEB_CAMPAIGNS` | `content/campaigns.yml` | campaign entry points: openers and quick replies (`bot.campaigns`) |
@@ -27,7 +32,9 @@
 """
 from __future__ import annotations
 
+import ipaddress
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Tuple
@@ -74,12 +81,28 @@ def _origins(raw: str) -> Tuple[str, ...]:
     return origins
 
 
+def _networks(raw: str) -> Tuple[str, ...]:
+    networks = tuple(n.strip() for n in raw.split(",") if n.strip())
+    for network in networks:
+        ipaddress.ip_network(network, strict=False)  # ValueError names the bad value
+    return networks
+
+
+def _secret(raw: str) -> str:
+    if len(raw.strip()) < 16:
+        raise ValueError("must be at least 16 characters (use e.g. `openssl rand -base64 32`)")
+    return raw.strip()
+
+
 def _text(raw: str) -> str:
     value = raw.strip()
     if not value or any(c in value for c in ";\r\n"):
         raise ValueError("must be a non-empty CSP source list")
     return value
 
+
+# Where a reverse proxy usually sits: this host and the private networks (a container network).
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
 
 # attribute name -> (environment variable, parser)
 _ENV = {
@@ -100,6 +123,11 @@ _ENV = {
     "frame_ancestors": ("WEB_FRAME_ANCESTORS", _text),
     "exit_url": ("WEB_EXIT_URL", _http_url),
     "proxies_count": ("WEB_PROXIES_COUNT", _int(0)),
+    "trusted_proxies": ("WEB_TRUSTED_PROXIES", _networks),
+    "id_secret": ("WEB_ID_SECRET", _secret),
+    "id_ttl_hours": ("WEB_ID_TTL_HOURS", _float),
+    "new_ids_per_minute": ("WEB_NEW_IDS_PER_MINUTE", _int(1)),
+    "new_ids_per_minute_48": ("WEB_NEW_IDS_PER_MINUTE_48", _int(1)),
     "retention_days": ("WEB_RETENTION_DAYS", _int(1)),
     "log_level": ("WEB_LOG_LEVEL", lambda raw: raw.strip().upper()),
     "campaigns_file": ("WEB_CAMPAIGNS", str.strip),
@@ -129,6 +157,11 @@ class Settings:
     frame_ancestors: str = "'none'"
     exit_url: str = "https://www.google.se"
     proxies_count: int = 0
+    trusted_proxies: Tuple[str, ...] = DEFAULT_TRUSTED_PROXIES
+    id_secret: str = field(default="", repr=False)
+    id_ttl_hours: float = 24.0
+    new_ids_per_minute: int = 10
+    new_ids_per_minute_48: int = 40
     retention_days: int = 30
     log_level: str = "INFO"
     campaigns_file: str = str(Path(__file__).resolve().parents[2] / "content" / "campaigns.yml")
@@ -146,6 +179,8 @@ class Settings:
                     values[attribute] = parse(raw)
                 except ValueError as error:
                     raise SystemExit(f"Bad value for {name}={raw!r}: {error}") from None
+        # No WEB_ID_SECRET: one random key, made here so that every worker process shares it.
+        values.setdefault("id_secret", secrets.token_urlsafe(32))
         return cls(**values)
 
     @property

@@ -3,7 +3,8 @@
 `ClientKeyer` turns a client address into a keyed hash (HMAC-SHA256 with a random secret made at
 start-up and never written anywhere), so the limiter's memory holds no IP address and the hashes
 cannot be reversed by trying all addresses. IPv6 addresses are keyed on their /64 network, which is
-what one household or phone usually gets.
+what one household or phone usually gets; `ClientKeyer.wide(address)` keys an IPv6 address on its
+/48 (one site or provider block; None for IPv4), for a looser second limit on new conversations.
 
 `SlidingWindowLimiter` allows `limit` hits per `window` seconds per key; entries that have expired
 are swept out, and the number of keys is capped so memory stays bounded under a flood.
@@ -16,7 +17,7 @@ import ipaddress
 import secrets
 import time
 from collections import deque
-from typing import Callable, Deque, Dict, Hashable
+from typing import Callable, Deque, Dict, Hashable, Optional
 
 
 class ClientKeyer:
@@ -26,16 +27,26 @@ class ClientKeyer:
         self._secret = secret or secrets.token_bytes(32)
 
     def __call__(self, address: str) -> bytes:
-        try:
-            ip = ipaddress.ip_address(address)
-            if ip.version == 6 and ip.ipv4_mapped is not None:
-                ip = ip.ipv4_mapped
-            normalised = (
-                str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
-            )
-        except ValueError:
-            normalised = address
+        return self._hash(_network(address, 64) or address)
+
+    def wide(self, address: str) -> Optional[bytes]:
+        """The key of an IPv6 address's /48; None for IPv4 and what is not an address."""
+        network = _network(address, 48)
+        return self._hash("/48 " + network) if network and ":" in network else None
+
+    def _hash(self, normalised: str) -> bytes:
         return hmac.new(self._secret, normalised.encode("utf-8", "replace"), hashlib.sha256).digest()[:16]
+
+
+def _network(address: str, prefix: int) -> Optional[str]:
+    """An IPv4 address as it is, an IPv6 address as its /`prefix` network; None if not an address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False)) if ip.version == 6 else str(ip)
 
 
 class SlidingWindowLimiter:

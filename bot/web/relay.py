@@ -5,7 +5,11 @@
 became free within the queue timeout or Rasa did not answer in time, `unavailable` when Rasa cannot be
 reached or answers with an error. Nothing about the client (address, headers) is sent to Rasa.
 Messages of one conversation are relayed one at a time; later ones wait in the front (within the
-queue timeout) without taking a Rasa slot from other conversations.
+queue timeout) without taking a Rasa slot from other conversations. When every slot is taken,
+ongoing conversations (those that have had an answer through this relay) get the next free slot
+before new ones: a flood of new conversations cannot starve the people already writing.
+`RelayResult.deleted` says that Rasa deleted the conversation (header `X-Chat-Deleted`, set by
+`bot.privacy.channel`).
 
 Several Rasa replicas (`RASA_URLS`, sharing one tracker store and one Redis lock store) are used in
 turn (round robin). A message moves on to the next replica only when that replica cannot have
@@ -23,8 +27,9 @@ import asyncio
 import itertools
 import logging
 import time
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Deque, Dict, List, Optional, Sequence, Tuple, Union
 
 import aiohttp
 
@@ -40,6 +45,10 @@ DOWN_SECONDS = 5.0
 CONNECT_TIMEOUT = 2.0
 # Answers that mean the replica kept nothing of the message (a proxy's, or our channel's 503).
 FAILOVER_STATUSES = frozenset({502, 503, 504})
+# Set by bot.privacy.channel when the conversation was deleted (the same name there).
+DELETED_HEADER = "X-Chat-Deleted"
+# Conversations remembered as ongoing (for priority), the least recently answered dropped first.
+MAX_ONGOING = 100_000
 
 
 @dataclass
@@ -49,6 +58,7 @@ class RelayResult:
     outcome: str
     messages: List[Dict[str, Any]] = field(default_factory=list)
     counts: Tuple[str, ...] = ()  # campaign counters of the turn (bot.campaign_counts), from Rasa's header
+    deleted: bool = False  # Rasa deleted the conversation (at the user's request)
 
 
 def _buttons(raw: Any) -> List[Dict[str, str]]:
@@ -92,6 +102,51 @@ class _Turn:
         self.users = 0
 
 
+class _Slots:
+    """A semaphore whose waiters of priority (ongoing conversations) are served first, each group
+    in arrival order."""
+
+    def __init__(self, count: int) -> None:
+        self.free = count
+        self._waiters: Dict[bool, Deque[asyncio.Future]] = {True: deque(), False: deque()}
+
+    def waiting(self, priority: bool) -> int:
+        return sum(not f.done() for f in self._waiters[priority])
+
+    async def acquire(self, priority: bool, timeout: float) -> bool:
+        """True once a slot is ours; False when none became free within `timeout` seconds."""
+        if self.free > 0 and not (self._waiters[True] or self._waiters[False]):
+            self.free -= 1
+            return True
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        queue = self._waiters[priority]
+        queue.append(future)
+        timer = loop.call_later(timeout, lambda: future.done() or future.set_result(False))
+        try:
+            return await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled() and future.result():
+                self.release()  # handed over just as the caller gave up: pass it on
+            raise
+        finally:
+            timer.cancel()
+            try:
+                queue.remove(future)
+            except ValueError:
+                pass
+
+    def release(self) -> None:
+        for priority in (True, False):
+            queue = self._waiters[priority]
+            while queue:
+                future = queue.popleft()
+                if not future.done():
+                    future.set_result(True)
+                    return
+        self.free += 1
+
+
 class _NextUpstream(Exception):
     """This replica did not get the message; try the next one."""
 
@@ -109,7 +164,8 @@ class RasaRelay:
         self.queue_timeout = queue_timeout
         self.timeout = timeout
         self.concurrency = concurrency
-        self._slots: Optional[asyncio.Semaphore] = None
+        self._slots: Optional[_Slots] = None
+        self._ongoing: "OrderedDict[str, None]" = OrderedDict()
         self._session: Optional[aiohttp.ClientSession] = None
         self._round_robin = itertools.count()
         self._down_until = [0.0] * len(urls)
@@ -122,7 +178,7 @@ class RasaRelay:
 
     async def start(self) -> None:
         """Create the HTTP session (inside the server's event loop)."""
-        self._slots = asyncio.Semaphore(self.concurrency)
+        self._slots = _Slots(self.concurrency)
         connector = aiohttp.TCPConnector(limit=self.concurrency, keepalive_timeout=4)
         self._session = aiohttp.ClientSession(
             connector=connector,
@@ -158,21 +214,37 @@ class RasaRelay:
                 logger.warning("Conversation busy: an earlier message still waited on after %.1f s", self.queue_timeout)
                 return RelayResult(BUSY)
             try:
-                try:
-                    await asyncio.wait_for(self._slots.acquire(), max(deadline - loop.time(), 0.001))
-                except asyncio.TimeoutError:
-                    logger.warning("Rasa saturated: no free slot within %.1f s", self.queue_timeout)
+                ongoing = sender in self._ongoing
+                if not await self._slots.acquire(ongoing, max(deadline - loop.time(), 0.001)):
+                    logger.warning("Rasa saturated: no free slot within %.1f s (%s conversation)",
+                                   self.queue_timeout, "ongoing" if ongoing else "new")
                     return RelayResult(BUSY)
                 try:
-                    return await self._relay({"sender": sender, "message": text})
+                    result = await self._relay({"sender": sender, "message": text})
                 finally:
                     self._slots.release()
+                self._note(sender, result)
+                return result
             finally:
                 turn.lock.release()
         finally:
             turn.users -= 1
             if not turn.users:
                 del self._turns[sender]
+
+    def _note(self, sender: str, result: RelayResult) -> None:
+        """Remember a conversation that got an answer as ongoing (forget a deleted one)."""
+        if result.deleted:
+            self._ongoing.pop(sender, None)
+        elif result.outcome == OK:
+            self._ongoing[sender] = None
+            self._ongoing.move_to_end(sender)
+            while len(self._ongoing) > MAX_ONGOING:
+                self._ongoing.popitem(last=False)
+
+    def forget(self, sender: str) -> None:
+        """Drop `sender` from the ongoing conversations (its id was deleted)."""
+        self._ongoing.pop(sender, None)
 
     def _order(self) -> List[int]:
         """Replicas to try for one message: round robin, those recently unreachable last."""
@@ -217,6 +289,7 @@ class RasaRelay:
                     return RelayResult(UNAVAILABLE)
                 payload = await response.json(content_type=None)
                 counts = parse_header(response.headers.get(COUNTS_HEADER))
+                deleted = response.headers.get(DELETED_HEADER) == "1"
         except aiohttp.ServerTimeoutError:
             # Raised while connecting only (no socket read timeout is set): nothing was sent.
             raise _NextUpstream("did not accept a connection in time") from None
@@ -237,4 +310,4 @@ class RasaRelay:
         if messages is None:
             logger.warning("Rasa answered with something that is not a list of messages")
             return RelayResult(UNAVAILABLE)
-        return RelayResult(OK, messages, counts)
+        return RelayResult(OK, messages, counts, deleted)

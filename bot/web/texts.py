@@ -43,3 +43,13 @@ EMPTY = "Skriv din fråga i rutan, så svarar jag så gott jag kan. " + SAFETY_L
 BAD_REQUEST = "Meddelandet kunde inte skickas. Ladda om sidan och försök igen. " + SAFETY_LINES
 
 SERVER_ERROR = "Något gick fel. Försök igen om en stund. " + SAFETY_LINES
+
+CONVERSATION_EXPIRED = (
+    "Samtalet har gått ut eller raderats och finns inte kvar. Ett nytt samtal börjar när du skriver igen. "
+    + SAFETY_LINES
+)
+
+TOO_MANY_NEW = (
+    "Vänta lite – många nya samtal har startats härifrån på kort tid. "
+    "Försök igen om en liten stund. " + SAFETY_LINES
+)

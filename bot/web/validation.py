@@ -15,13 +15,14 @@ from typing import Optional, Tuple
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 
-# A uuid4 in lower-case hex without dashes (what the widget makes with crypto.randomUUID()).
-CONVERSATION_ID_PATTERN = "^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$"
+# The id the web front issued (`bot.web.ids`; checked there, so that an old or unknown id gets
+# 401 "conversation_expired" and the widget asks for a new one, not 400).
+CONVERSATION_ID_MAX_CHARS = 200
 
 SCHEMA = {
     "type": "object",
     "properties": {
-        "conversation_id": {"type": "string", "pattern": CONVERSATION_ID_PATTERN},
+        "conversation_id": {"type": "string", "minLength": 1, "maxLength": CONVERSATION_ID_MAX_CHARS},
         "message": {"type": "string"},
         # the campaign the chat was opened from (bot.campaigns); only counted, never sent to Rasa
         "campaign": {"type": "string", "maxLength": 40},
@@ -84,8 +85,8 @@ def _describe(error) -> str:
         return "unknown field: only conversation_id, message and campaign are allowed"
     if error.validator == "type":
         return f"{field} must be a JSON {error.validator_value}"
-    if error.validator == "pattern":
-        return f"{field} must be a random uuid4 in lower-case hex without dashes (32 characters)"
+    if error.validator in ("minLength", "maxLength"):
+        return f"{field} must be the id from POST /api/conversation"
     return f"{field} is invalid"
 
 

@@ -1,7 +1,8 @@
 """Campaign entry points in real Chromium: the opener of a running campaign, the default opener
 otherwise (no id, an expired id, an unknown id), the embed tag's data-campaign, and the contact
 counter – a click on a phone number in an answer sends one request with the event and the
-campaign and nothing else, and the counter goes up."""
+campaign and nothing else, and the counter goes up. On another site the chat is an iframe of the
+chat's own origin (widget.js passes data-campaign on as ?kampanj=)."""
 from __future__ import annotations
 
 import json
@@ -9,9 +10,29 @@ import json
 import pytest
 from helpers import counters, wait_for
 from playwright.sync_api import expect
+from web_helpers import WebFront
 
 WELCOME = "Hej! Jag är en automatisk chatt."
 OPENER = "Hej. Att köpa sex är ett brott i Sverige. Här kan du fråga anonymt."
+
+
+@pytest.fixture(scope="module")
+def counting_web(counting_rasa, campaign_file, tmp_path_factory):
+    """As conftest's, plus: the counting fake's /host.html may frame the chat, and every page opened
+    here may get a new conversation id."""
+    db = tmp_path_factory.mktemp("counts-browser") / "counts.db"
+    front = WebFront(
+        counting_rasa.url,
+        WEB_RATE_CLIENT=100000, WEB_RATE_CONVERSATION=100000,
+        WEB_NEW_IDS_PER_MINUTE=100000, WEB_NEW_IDS_PER_MINUTE_48=100000,
+        WEB_CAMPAIGNS=str(campaign_file), WEB_COUNTS_DB=f"sqlite:///{db}", WEB_COUNTS_FLUSH_SECONDS=0.2,
+        WEB_FRAME_ANCESTORS=counting_rasa.url,  # its /host.html embeds the chat
+    ).start()
+    front.counts_url = f"sqlite:///{db}"
+    before, counting_rasa.web_url = counting_rasa.web_url, front.url
+    yield front
+    counting_rasa.web_url = before
+    front.stop()
 
 
 @pytest.fixture
@@ -65,7 +86,7 @@ def test_phone_click_counts_a_contact_and_sends_no_identifier(context, counting_
     page.locator("#jamchat-input").press("Enter")
     phone = page.locator(".jc-bot a[href^='tel:']", has_text="020-35 40 40")
     expect(phone).to_be_visible()
-    conversation = page.evaluate("JSON.parse(sessionStorage.getItem('jamchat.v1')).id")
+    conversation = page.evaluate("JSON.parse(sessionStorage.getItem('jamchat.v2')).id")
     # keep the test page where it is (a tel: link would hand over to a phone app)
     page.evaluate("document.addEventListener('click', e => { if (e.target.closest('a')) e.preventDefault(); }, true)")
     with page.expect_request(lambda r: r.url.endswith("/api/count") and "contact" in (r.post_data or "")) as sent:
@@ -87,5 +108,10 @@ def test_embed_tag_takes_data_campaign(context, counting_web, counting_rasa):
     page = context.new_page()
     page.goto(counting_rasa.url + "/host.html?campaign=test-sok")  # another origin, embedding the widget
     page.locator(".jc-launcher").click()
-    expect(page.locator(".jc-bot").first).to_contain_text(OPENER)
+    assert page.locator("#jamchat-frame").get_attribute("src") == counting_web.url + "/chat?embed=1&kampanj=test-sok"
+    chat = page.frame_locator("#jamchat-frame")
+    expect(chat.locator(".jc-bot").first).to_contain_text(OPENER)
+    with page.expect_request(lambda r: r.url.endswith("/api/message")) as sent:
+        chat.locator(".jc-choice", has_text="Vad säger lagen?").click()
+    assert json.loads(sent.value.post_data)["campaign"] == "test-sok"
     assert wait_for(lambda: counters(counting_web.counts_url, "test-sok").get("opened", 0) == before + 1)

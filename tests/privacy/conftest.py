@@ -131,7 +131,8 @@ class WebFront:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("WEB_") and k != "RASA_URL"}
         env.update(WEB_HOST="127.0.0.1", WEB_PORT=str(self.port), RASA_URL=rasa_url, WEB_RATE_CLIENT="100000",
-                   WEB_RATE_CONVERSATION="100000", WEB_RASA_TIMEOUT="20", WEB_RASA_QUEUE_TIMEOUT="5")
+                   WEB_RATE_CONVERSATION="100000", WEB_RASA_TIMEOUT="20", WEB_RASA_QUEUE_TIMEOUT="5",
+                   WEB_NEW_IDS_PER_MINUTE="100000", WEB_NEW_IDS_PER_MINUTE_48="100000")
         self.log = log
         self.process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=ROOT, env=env,
                                         stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -139,15 +140,29 @@ class WebFront:
     def wait(self, timeout: float = 60) -> None:
         procs.wait_http(f"{self.url}/healthz", timeout=timeout, proc=self.process)
 
-    def say(self, message: str, conversation_id: str, timeout: float = 40):
-        """(HTTP status, JSON body) of POST /api/message."""
-        body = json.dumps({"conversation_id": conversation_id, "message": message}).encode()
-        request = urllib.request.Request(f"{self.url}/api/message", body, {"Content-Type": "application/json"})
+    def post(self, path: str, data, timeout: float = 40):
+        """(HTTP status, JSON body) of a POST of `data` as JSON."""
+        body = json.dumps(data).encode()
+        request = urllib.request.Request(f"{self.url}{path}", body, {"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
+
+    def new_conversation(self) -> str:
+        """A conversation id issued by the web front (it is also Rasa's sender id)."""
+        status, body = self.post("/api/conversation", {})
+        assert status == 200, (status, body)
+        return body["conversation_id"]
+
+    def say(self, message: str, conversation_id: str, timeout: float = 40):
+        """(HTTP status, JSON body) of POST /api/message."""
+        return self.post("/api/message", {"conversation_id": conversation_id, "message": message}, timeout)
+
+    def delete(self, conversation_id: str, timeout: float = 40):
+        """(HTTP status, JSON body) of POST /api/delete."""
+        return self.post("/api/delete", {"conversation_id": conversation_id}, timeout)
 
 
 @dataclass

@@ -37,7 +37,7 @@ def test_personal_data_never_reaches_rasa_store_or_logs(live_up):
     for message in MESSAGES:
         status, body = live_up.send(message, sender)
         assert status == 200 and texts(body), (message, body)
-    via_web = new_sender()
+    via_web = live_up.web.new_conversation()
     status, body = live_up.web.say(MESSAGES[2] + " eller mejla anna.svensson@example.se", via_web)
     assert status == 200 and "fallback" not in body, body
 
@@ -87,7 +87,7 @@ def test_radera_mitt_samtal_deletes_the_conversation_from_postgresql(live_up):
 
 # ---------------------------------------------------------------------------------------------
 def _outage(live, server, label: str) -> None:
-    conversation = new_sender()
+    conversation = live.web.new_conversation()
     status, body = live.web.say("hej", conversation)
     assert status == 200 and "fallback" not in body, body
 

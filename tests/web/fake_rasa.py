@@ -19,6 +19,12 @@ from typing import Dict, List, Optional
 
 from aiohttp import web
 
+try:
+    from bot.privacy.deletion import is_deletion_request
+except ImportError:  # run as a script from elsewhere: only the payload deletes
+    def is_deletion_request(text: str) -> bool:
+        return False
+
 STOP_ANSWER = [
     {
         "text": (
@@ -95,6 +101,7 @@ class FakeRasa:
         self.status = 200
         self.garbage = False
         self.received: List[Dict] = []
+        self.deleted: List[str] = []  # senders whose conversation was deleted
         self.running = False
         self._loop = asyncio.new_event_loop()
         self._runner: Optional[web.AppRunner] = None
@@ -104,6 +111,7 @@ class FakeRasa:
     def reset(self) -> None:
         """Back to quick, healthy answers; forget what was received."""
         self.delay, self.status, self.garbage = 0.0, 200, False
+        self.deleted = []  # senders whose conversation was deleted
         self.received.clear()
 
     def messages(self) -> List[str]:
@@ -121,7 +129,13 @@ class FakeRasa:
             return web.Response(status=self.status, text="error")
         if self.garbage:
             return web.Response(text="<html>not json</html>", content_type="text/html")
-        return web.json_response(answer_for(str(body.get("message", "")), str(body.get("sender", ""))))
+        message = str(body.get("message", ""))
+        if message == "/delete_conversation" or is_deletion_request(message):
+            # as bot.privacy.channel and bot.privacy.store: deleted, and the front is told so
+            self.deleted.append(str(body.get("sender", "")))
+            return web.json_response([{"recipient_id": body.get("sender"), "text": "Samtalet är raderat."}],
+                                     headers={"X-Chat-Deleted": "1"})
+        return web.json_response(answer_for(message, str(body.get("sender", ""))))
 
     async def _host(self, request: web.Request) -> web.Response:
         return web.Response(text=HOST_PAGE.replace("{web}", self.web_url), content_type="text/html")

@@ -1,8 +1,9 @@
 """The chat in a real browser: playwright drives Debian's Chromium (/usr/bin/chromium) against the
 web front and the fake Rasa. Covers asking and answering, buttons, links and escaping, the quick
 exit (button and Esc), keyboard-only use, the messages when Rasa or the server is unreachable,
-reload, "Börja om", a 360 px phone, the embedded widget on another site, privacy (no cookies, no
-third-party requests) and axe-core's WCAG 2.1 AA check.
+reload, "Börja om" and "Radera samtalet", a 360 px phone, the chat embedded on another site (an
+iframe of the chat's own origin: tests/web/test_embed_attack.py tries to break into it), privacy (no
+cookies, no third-party requests) and axe-core's WCAG 2.1 AA check.
 
 Nothing is skipped: without Chromium or axe-core the tests fail and say which setup step to run.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from web_helpers import ROOT
+from web_helpers import ROOT, WebFront
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,11 +25,31 @@ CHROMIUM_ARGS = [
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 EXIT = "https://www.google.se/"
-ID_PATTERN = re.compile(r"^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}\.[0-9]{1,12}\.[A-Za-z0-9_-]{43}$")  # the server's token (bot.web.ids)
+STORE_KEY = "jamchat.v2"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
+def web(fake_rasa):
+    """The web front of these tests: the fake Rasa's /host.html (another origin) may frame the chat,
+    and the many pages opened here may each get a conversation id."""
+    front = WebFront(
+        fake_rasa.url,
+        WEB_RATE_CLIENT=100000, WEB_RATE_CONVERSATION=100000,
+        WEB_NEW_IDS_PER_MINUTE=100000, WEB_NEW_IDS_PER_MINUTE_48=100000,
+        WEB_RASA_QUEUE_TIMEOUT=1, WEB_RASA_TIMEOUT=2,
+        WEB_FRAME_ANCESTORS=fake_rasa.url,
+    ).start()
+    before, fake_rasa.web_url = fake_rasa.web_url, front.url
+    yield front
+    fake_rasa.web_url = before
+    front.stop()
+
+
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module (only one playwright may run at a time; test_embed_attack.py and
+    tests/campaign start their own)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium is missing ({CHROMIUM}). Run the setup first: "
@@ -56,8 +77,9 @@ def new_context(browser, **options):
 class Chat:
     """One browser tab with the chat open, and what it requested and complained about."""
 
-    def __init__(self, page, url):
+    def __init__(self, page, url, root=None):
         self.page, self.url = page, url
+        self.root = root or page  # the chat's document: the page, or the frame on another site
         self.requests, self.csp_errors = [], []
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("console", self._console)
@@ -73,13 +95,13 @@ class Chat:
 
     @property
     def input(self):
-        return self.page.locator("#jamchat-input")
+        return self.root.locator("#jamchat-input")
 
     def bots(self):
-        return self.page.locator(".jc-bot")
+        return self.root.locator(".jc-bot")
 
     def users(self):
-        return self.page.locator(".jc-user")
+        return self.root.locator(".jc-user")
 
     def send(self, text):
         self.input.fill(text)
@@ -91,7 +113,10 @@ class Chat:
         return answer
 
     def conversation_id(self):
-        return self.page.evaluate("JSON.parse(sessionStorage.getItem('jamchat.v1')).id")
+        """The server's id for this conversation, once the chat has it."""
+        handle = self.page.wait_for_function(
+            "k => { const s = JSON.parse(sessionStorage.getItem(k) || 'null'); return s && s.id; }", arg=STORE_KEY)
+        return handle.json_value()
 
     def focused(self):
         return self.page.evaluate(
@@ -113,10 +138,16 @@ def chat(context, web, rasa):
     assert chat.csp_errors == [], "the page broke its own Content-Security-Policy"
 
 
-def run_axe(page):
+def run_axe(page, *frames):
+    """axe-core's WCAG 2.1 A/AA violations of the page (and of the frames given, which get axe too,
+    so that the page's run reaches into them)."""
     if not AXE.exists():
         pytest.fail(f"axe-core is missing ({AXE}). Run `npm ci` in the project first.", pytrace=False)
-    page.add_script_tag(path=str(AXE))
+    for frame in frames:
+        if not frame.evaluate("typeof axe !== 'undefined'"):
+            frame.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     return page.evaluate(
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
@@ -202,6 +233,8 @@ def test_privacy_notice_says_what_is_true(chat):
     expect(notice).to_contain_text("Skriv inte ditt namn")
     expect(notice).to_contain_text("sparas i 30 dagar efter ditt senaste meddelande")
     expect(notice).to_contain_text("personnummer, telefonnummer, e-post och gatuadresser dolda")
+    expect(notice).to_contain_text("Knappen ”Radera samtalet” raderar det ur chattens lagring direkt.")
+    expect(notice).to_contain_text("rensar samtalet i den här fliken och ber chatten radera det")
 
 
 def test_phone_numbers_can_be_called(chat, rasa):
@@ -375,7 +408,17 @@ def test_reload_keeps_the_conversation(chat, rasa):
     assert {r["sender"] for r in rasa.received} == {conversation}
 
 
+def deletions(chat):
+    """The /api/delete requests the page sent: (how it was sent, the conversation id in it)."""
+    import json
+
+    return [(r.headers.get("content-type", "").split(";")[0], json.loads(r.post_data)["conversation_id"])
+            for r in chat.sent if r.url.endswith("/api/delete")]
+
+
 def test_restart(chat, rasa):
+    chat.sent = []
+    chat.page.on("request", lambda request: chat.sent.append(request))
     chat.send("hej")
     chat.expect_answer("Du skrev")
     old = chat.conversation_id()
@@ -384,11 +427,35 @@ def test_restart(chat, rasa):
     expect(chat.bots()).to_have_count(1)  # the welcome
     expect(chat.page.locator(".jc-status")).to_have_text("Samtalet har börjat om.")
     assert chat.focused() == "jamchat-input"
+    chat.page.wait_for_function("k => JSON.parse(sessionStorage.getItem(k)).id !== null", arg=STORE_KEY)
+    new = chat.conversation_id()
+    assert new != old and ID_PATTERN.match(new)
+    assert deletions(chat) == [("text/plain", old)]  # a beacon: the old conversation is deleted too
+    chat.send("igen")
+    chat.expect_answer("Du skrev: igen")
+    assert {"sender": old, "message": "/delete_conversation"} in [r["body"] for r in rasa.received]
+    assert rasa.received[-1]["sender"] == new
+
+
+def test_erase_the_conversation(chat, rasa):
+    chat.sent = []
+    chat.page.on("request", lambda request: chat.sent.append(request))
+    chat.send("hej")
+    chat.expect_answer("Du skrev")
+    old = chat.conversation_id()
+    with chat.page.expect_response(lambda r: r.url.endswith("/api/conversation")):
+        chat.page.get_by_role("button", name="Radera samtalet").click()
+    status = chat.page.locator(".jc-status")
+    expect(status).to_contain_text("Samtalet är raderat ur chattens lagring och rensat i den här fliken.")
+    expect(status).to_contain_text("säkerhetskopia av databasen finns samtalet kvar i den tills kopian gallras, inom 30 dagar")
+    expect(chat.users()).to_have_count(0)
+    assert deletions(chat) == [("application/json", old)]
+    assert {"sender": old, "message": "/delete_conversation"} in [r["body"] for r in rasa.received]
+    assert "hej" not in (chat.page.evaluate("k => sessionStorage.getItem(k)", STORE_KEY) or "")
     new = chat.conversation_id()
     assert new != old and ID_PATTERN.match(new)
     chat.send("igen")
     chat.expect_answer("Du skrev: igen")
-    assert {"sender": old, "message": "/restart"} in [r["body"] for r in rasa.received]
     assert rasa.received[-1]["sender"] == new
 
 
@@ -424,26 +491,44 @@ def test_phone_360px(browser, web, rasa):
         context.close()
 
 
+def frame_focus(page):
+    """(the host page's focused element, the focused element inside the chat's frame)."""
+    host = page.evaluate("() => { const e = document.activeElement; return e.id || e.textContent.trim(); }")
+    frame = page.frame_locator("#jamchat-frame").locator(":root").evaluate(
+        "() => { const e = document.activeElement; return e.id || e.textContent.trim(); }")
+    return host, frame
+
+
 def test_embedded_widget_on_another_site(browser, web, rasa):
     context = new_context(browser)
     try:
-        chat = Chat(context.new_page(), rasa.url + "/host.html")
-        page = chat.page
+        page = context.new_page()
+        chat = Chat(page, rasa.url + "/host.html", root=page.frame_locator("#jamchat-frame"))
         page.goto(chat.url)
         launcher = page.get_by_role("button", name="Chatta anonymt")
         expect(launcher).to_have_attribute("aria-expanded", "false")
+        assert page.locator("iframe").count() == 0  # nothing of the chat is loaded before it is opened
         page.keyboard.press("Escape")  # Esc does nothing while the chat is closed
         assert page.url == chat.url
         launcher.click()
         expect(launcher).to_have_attribute("aria-expanded", "true")
-        assert chat.focused() == "jamchat-input"
+        frame = page.locator("#jamchat-frame")
+        expect(frame).to_be_visible()
+        assert frame.get_attribute("title") and launcher.get_attribute("aria-controls") == "jamchat-frame"
+        assert frame.get_attribute("src").startswith(web.url + "/chat?embed=1")
+        expect(chat.input).to_be_focused()
+        assert frame_focus(page) == ("jamchat-frame", "jamchat-input")
         chat.send("Jag vill sluta")
-        chat.expect_answer("KAST")  # a cross-origin call, allowed by WEB_CORS_ORIGINS
-        page.get_by_role("button", name="Stäng chatten").click()
-        expect(page.locator("#jamchat-panel")).to_be_hidden()
-        assert chat.focused() == "Chatta anonymt"
+        chat.expect_answer("KAST")  # the frame calls its own origin
+        chat.root.get_by_role("button", name="Stäng chatten").click()
+        expect(frame).to_be_hidden()
+        expect(launcher).to_have_attribute("aria-expanded", "false")
+        expect(launcher).to_be_focused()
         assert all(url.startswith((web.url + "/", rasa.url + "/")) for url in chat.requests)
         launcher.click()
+        expect(chat.users()).to_have_count(1)  # the same conversation
+        expect(chat.input).to_be_focused()
+        page.locator("h1").click()  # focus on the host page: Esc there leaves too
         page.keyboard.press("Escape")
         page.wait_for_url(EXIT)
     finally:
@@ -463,10 +548,10 @@ def converse(chat):
     chat.expect_answer("Kvinnofridslinjen")
     chat.page.route("**/api/message", lambda route: route.abort())
     chat.send("hej")
-    expect(chat.page.locator(".jc-alert")).to_have_count(1)
+    expect(chat.root.locator(".jc-alert")).to_have_count(1)
     chat.page.unroute("**/api/message")
     chat.send("Jag vill sluta")
-    expect(chat.page.locator(".jc-choice")).to_have_count(2)
+    expect(chat.root.locator(".jc-choice")).to_have_count(2)
 
 
 @pytest.mark.parametrize("width", [1000, 360])
@@ -483,13 +568,18 @@ def test_axe_finds_no_wcag_21_aa_violations(browser, web, rasa, width):
 
 
 def test_axe_on_the_embedded_widget(browser, web, rasa):
+    """The host page with the chat open in its frame: axe checks both documents together."""
     context = new_context(browser, bypass_csp=True)
     try:
-        chat = Chat(context.new_page(), rasa.url + "/host.html")
-        chat.page.goto(chat.url)
-        assert run_axe(chat.page) == []
-        chat.page.get_by_role("button", name="Chatta anonymt").click()
+        page = context.new_page()
+        chat = Chat(page, rasa.url + "/host.html", root=page.frame_locator("#jamchat-frame"))
+        page.goto(chat.url)
+        assert run_axe(page) == []
+        page.get_by_role("button", name="Chatta anonymt").click()
+        expect(chat.input).to_be_visible()
+        frame = next(f for f in page.frames if f.url.startswith(web.url + "/chat"))
+        assert run_axe(page, frame) == []  # first open, with the privacy notice
         converse(chat)
-        assert run_axe(chat.page) == []
+        assert run_axe(page, frame) == []
     finally:
         context.close()

@@ -50,7 +50,7 @@ def test_random_json(web, rasa, value):
 @given(message=any_text, extra=st.sampled_from(["", "\u0000", "\ud800", "\u202e", "\r\n", "\x1b[2J"]))
 def test_any_text_in_a_valid_request(web, rasa, message, extra):
     rasa.received.clear()
-    reply = web.post_raw(json.dumps({"conversation_id": new_id(), "message": extra + message}).encode())
+    reply = web.post_json({"conversation_id": new_id(), "message": extra + message})
     body = assert_sane(reply)
     assert reply.status == 200
     for received in rasa.messages():

@@ -1,4 +1,10 @@
-"""Helpers for the web front's tests: the web front as a real process and a tiny HTTP client."""
+"""Helpers for the web front's tests: the web front as a real process and a tiny HTTP client.
+
+The server owns the conversation id: `WebFront.new_conversation()` gets one from POST
+/api/conversation. The fronts started here share the key `TEST_ID_SECRET` (WEB_ID_SECRET; pass
+`WEB_ID_SECRET=""` for a random one), so `new_id()` can sign an id the way the front does, without a
+request, and one id is valid on every test front (as with replicas sharing the secret).
+"""
 from __future__ import annotations
 
 import http.client
@@ -8,19 +14,24 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Optional
 
 from fake_rasa import free_port
 
+from bot.web.ids import IdIssuer
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+TEST_ID_SECRET = "web-tests-shared-id-secret-0123456789"
+_ISSUER = IdIssuer(TEST_ID_SECRET.encode())
+
+
 def new_id() -> str:
-    """A conversation id as the widget makes it."""
-    return uuid.uuid4().hex
+    """A conversation id as the test fronts issue it (signed with TEST_ID_SECRET)."""
+    return _ISSUER.issue()[0]
 
 
 @dataclass
@@ -39,6 +50,12 @@ class Reply:
         return " ".join(m.get("text", "") for m in self.json().get("messages", []))
 
 
+# The web front runs on its own environment (.venv-web, current sanic; `make setup` builds it), as
+# `make run` serves it; without it, on the test interpreter.
+_WEB_VENV_PYTHON = ROOT / ".venv-web" / "bin" / "python"
+WEB_PYTHON = str(_WEB_VENV_PYTHON) if _WEB_VENV_PYTHON.exists() else sys.executable
+
+
 class WebFront:
     """The web front as a subprocess, with a tiny HTTP client."""
 
@@ -49,14 +66,17 @@ class WebFront:
         # Test traffic is not counted into the campaign counters (var/campaign_counts.db) unless a
         # test asks for it.
         self.env.update({"WEB_HOST": "127.0.0.1", "WEB_PORT": str(self.port), "RASA_URL": rasa_url,
-                         "WEB_COUNTS_DB": "off"})
+                         "WEB_COUNTS_DB": "off", "WEB_NEW_IDS_PER_MINUTE": "100000",
+                         "WEB_NEW_IDS_PER_MINUTE_48": "100000", "WEB_ID_SECRET": TEST_ID_SECRET})
         self.env.update({k: str(v) for k, v in env.items()})
+        if "DB_HOST" in env and "WEB_COUNTS_DB" not in env:
+            self.env.pop("WEB_COUNTS_DB")  # counting into the tracker store's PostgreSQL (DB_*)
         self.log_file = tempfile.NamedTemporaryFile(prefix="web-front-", suffix=".log", delete=False)
         self.process: Optional[subprocess.Popen] = None
 
     def start(self) -> "WebFront":
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.web"], cwd=ROOT, env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT
+            [WEB_PYTHON, "-m", "bot.web"], cwd=ROOT, env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -90,6 +110,19 @@ class WebFront:
             return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read(), response.getheaders())
         finally:
             conn.close()
+
+    def new_conversation(self, headers: Optional[Dict] = None) -> str:
+        """A conversation id issued by the front (POST /api/conversation)."""
+        reply = self.request("POST", "/api/conversation", b"{}", dict({"Content-Type": "application/json"},
+                                                                       **(headers or {})))
+        assert reply.status == 200, (reply.status, reply.body)
+        return reply.json()["conversation_id"]
+
+    def delete(self, conversation_id: str, content_type: str = "application/json",
+               headers: Optional[Dict] = None) -> Reply:
+        """POST /api/delete for a conversation."""
+        body = json.dumps({"conversation_id": conversation_id}).encode()
+        return self.request("POST", "/api/delete", body, dict({"Content-Type": content_type}, **(headers or {})))
 
     def post_json(self, data, headers: Optional[Dict] = None, **kwargs) -> Reply:
         return self.post_raw(json.dumps(data).encode(), headers, **kwargs)
