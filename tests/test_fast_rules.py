@@ -18,6 +18,12 @@ def _key(*states):
     ([_key({"prev_action": {"action_name": "action_listen"}})], True),
     ([_key()], True),
     ([], False),
+    # A rule that starts with a bot action: after it every rule predicts action_listen.
+    ({_key({"prev_action": {"action_name": "utter_myth"}}): "action_listen",
+      _key({"prev_action": {"action_name": "utter_myth"}, "user": {"intent": "myth"}}): "action_listen"}, False),
+    # … but not when another rule predicts something else after the same action.
+    ({_key({"prev_action": {"action_name": "utter_myth"}}): "action_listen",
+      _key({"prev_action": {"action_name": "utter_myth"}, "user": {"intent": "myth"}}): "utter_help"}, True),
 ])
 def test_text_rules_possible(keys, possible):
     assert fast_rules.text_rules_possible(keys) is possible
