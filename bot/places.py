@@ -206,3 +206,14 @@ def counties() -> Sequence[str]:
 def get(name: str) -> Optional[Place]:
     """The place with exactly this canonical name, or None."""
     return gazetteer().get(name)
+
+
+@lru_cache(maxsize=1)
+def _pa_places() -> frozenset:
+    data = yaml.safe_load((PLACES_DIR / "prepositions.yml").read_text(encoding="utf-8")) or {}
+    return frozenset(data.get("pa") or [])
+
+
+def in_place(name: str) -> str:
+    """`name` with its Swedish preposition: "på Gotland", "i Solna", "i Skåne län", "i din kommun"."""
+    return f"{'på' if name in _pa_places() else 'i'} {name}"

@@ -15,7 +15,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot import resources
+from bot import places, resources
 from bot.places import Place
 from bot.situation import SELLING_SIDE
 
@@ -101,8 +101,10 @@ def _contacts(listed: Sequence[resources.Resource]) -> List[str]:
 
 def local(place: Place, kind: str) -> Tuple[str, bool]:
     """Where to turn in or near `place` for `kind` ("kast" or "victim_support"); found anything?"""
-    fill = dict(place=place.name, county=place.county,
-                municipality=place.name if place.kind == "kommun" else "din kommun")
+    municipality = place.name if place.kind == "kommun" else "din kommun"
+    in_place = places.in_place(place.name)
+    fill = dict(place=place.name, county=place.county, municipality=municipality, in_place=in_place,
+                In_place=in_place[0].upper() + in_place[1:], in_municipality=places.in_place(municipality))
     serving, in_county = _registry().near(place, kind)
     if serving:
         listed, lines = serving, []

@@ -121,3 +121,18 @@ def test_every_nlu_synonym_resolves_to_its_canonical_place():
     assert len(synonyms) > 200
     wrong = {v: c for v, c in synonyms.items() if getattr(places.find_place(v), "name", None) != c}
     assert wrong == {}
+
+
+def test_islands_take_pa_and_everything_else_i():
+    assert places.in_place("Gotland") == "på Gotland"
+    assert places.in_place("Solna") == "i Solna"
+    assert places.in_place("Skåne län") == "i Skåne län"
+    names = {p.name for p in places.municipalities()}
+    assert places._pa_places() <= names, "prepositions.yml names a place that is not a municipality"
+
+
+def test_gotland_referral_says_pa_gotland():
+    from bot import referral
+
+    text, _ = referral.local(places.find_place("visby"), "kast")
+    assert "på Gotland" in text and "i Gotland " not in text

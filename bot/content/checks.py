@@ -45,7 +45,7 @@ SOURCE_LINE = re.compile(r"Källa:\s*(?:\[[^\]]+\]\()?(https?://[^\s)]+)")
 ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # Placeholders bot/referral.py fills in (documented at the top of content/messages.yml).
-KNOWN_PLACEHOLDERS = {"place", "county", "municipality", "name", "home", "names", "phone", "email",
+KNOWN_PLACEHOLDERS = {"place", "county", "municipality", "in_place", "In_place", "in_municipality", "name", "home", "names", "phone", "email",
                       "kast_places", "mika_places", "label", "run_by", "provider"}
 
 RASA_FILES = ("domain.yml", "config.yml")

@@ -378,7 +378,7 @@ def test_long_answer_is_listed(project):
 
 def test_unknown_placeholder_in_messages(project):
     rel = "content/messages.yml"
-    line = edit(project, rel, "here: I {place} finns {name}.", "here: I {plats} finns {name}.")
+    line = edit(project, rel, "here: \"{In_place} finns {name}.\"", "here: \"I {plats} finns {name}.\"")
     issue = found(checks.run(project, rasa=False), "placeholder", rel, line, ERROR)
     assert "{plats}" in issue.what
 
