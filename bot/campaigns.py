@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
+
+from bot.yaml_text import ContentFileError, TextDatesLoader
 from jsonschema import Draft7Validator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,22 +34,8 @@ NO_CAMPAIGN = "ingen"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
 
-class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that keeps 2026-12-01 as text: the schema checks it, a bad date gets a clear message."""
-
-
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class CampaignError(ValueError):
+class CampaignError(ContentFileError):
     """The campaign file is invalid; `.errors` lists every problem found."""
-
-    def __init__(self, path: Path, errors: List[str]):
-        self.errors = errors
-        super().__init__(f"{path.name}: {len(errors)} fel (errors):\n- " + "\n- ".join(errors))
 
 
 @dataclass(frozen=True)
@@ -102,7 +90,7 @@ EMPTY = CampaignBook({})
 # ---------------------------------------------------------------- reading and validating
 def read_yaml(text: str) -> Any:
     """Parse the file's text, keeping dates as text (raises yaml.YAMLError)."""
-    return yaml.load(text, Loader=_TextDatesLoader)
+    return yaml.load(text, Loader=TextDatesLoader)
 
 
 def _where(data: Any, path: Sequence[Any]) -> str:

@@ -19,28 +19,15 @@ import yaml
 from jsonschema import Draft7Validator
 
 from bot import places
+from bot.yaml_text import ContentFileError, TextDatesLoader
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 REGISTRY_FILE = CONTENT / "resources.yml"
 SCHEMA_FILE = CONTENT / "schema" / "resources.schema.json"
 
 
-class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that keeps 2026-11-27 as text: the schema checks it, a bad date gets a clear message."""
-
-
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class RegistryError(ValueError):
+class RegistryError(ContentFileError):
     """The registry file is invalid; `.errors` lists every problem found."""
-
-    def __init__(self, path: Path, errors: List[str]):
-        self.errors = errors
-        super().__init__(f"{path.name}: {len(errors)} fel (errors):\n- " + "\n- ".join(errors))
 
 
 @dataclass(frozen=True)
@@ -153,7 +140,7 @@ def validate(data: Any) -> List[str]:
 def parse(text: str, path: Path = REGISTRY_FILE) -> Registry:
     """Validate YAML text and build the registry; raises RegistryError listing every problem."""
     try:
-        data = yaml.load(text, Loader=_TextDatesLoader)
+        data = yaml.load(text, Loader=TextDatesLoader)
     except yaml.YAMLError as err:
         raise RegistryError(path, [f"YAML-fel (YAML syntax error): {err}"]) from err
     errors = validate(data)

@@ -23,6 +23,7 @@ from bot import contract, facts as fact_registry
 from bot.content import yamlfile
 from bot.content.issues import Issue, error, warning
 from bot.retrieval import RETRIEVAL_INTENTS
+from bot.yaml_text import TextDatesLoader
 from bot.text import fold, normalize
 
 ROOT = contract.ROOT
@@ -95,7 +96,7 @@ class Project:
     def doc(self, rel: str) -> yamlfile.Doc:
         if rel not in self.docs:
             dated = rel in ("content/resources.yml", contract.REGISTRY_FILE)
-            loader = yamlfile.TextDatesLoader if dated else yaml.SafeLoader
+            loader = TextDatesLoader if dated else yaml.SafeLoader
             self.docs[rel] = yamlfile.read(self.root, rel, loader)
         return self.docs[rel]
 
@@ -719,7 +720,7 @@ def check_campaigns(p: Project) -> Iterable[Issue]:
     rel = "content/campaigns.yml"
     if not (p.root / rel).exists():
         return
-    doc = yamlfile.read(p.root, rel, yamlfile.TextDatesLoader)
+    doc = yamlfile.read(p.root, rel, TextDatesLoader)
     yield from doc.issues
     if not doc.ok:
         return

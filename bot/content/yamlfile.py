@@ -20,16 +20,6 @@ from bot.content.issues import Issue, error
 Step = Union[str, int]
 
 
-class TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that keeps 2026-11-27 as text (same as bot.resources reads the registry)."""
-
-
-TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 @dataclass
 class Doc:
     """One YAML file: its text, its node tree (with marks) and its data."""
