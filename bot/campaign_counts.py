@@ -184,6 +184,8 @@ class CountStore:
     def _ensure_table(self, conn) -> None:
         import sqlalchemy as sa
 
+        if sa.inspect(conn).has_table(TABLE):  # made by the deployment: the role may not create tables
+            return
         conn.execute(sa.text(
             f"CREATE TABLE IF NOT EXISTS {TABLE} (campaign VARCHAR(40) NOT NULL, week VARCHAR(8) NOT NULL, "
             "metric VARCHAR(100) NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (campaign, week, metric))"))

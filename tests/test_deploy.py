@@ -30,15 +30,28 @@ def test_only_the_web_front_publishes_a_port():
 
 def test_networks_are_split():
     nets = COMPOSE["networks"]
-    assert networks("web") == {"edge", "app"}
+    assert networks("web") == {"edge", "app", "counts"}
     for rasa in RASA_SERVICES:
         assert networks(rasa) == {"app", "actions", "data"}
     assert networks("actions") == {"actions"}
-    assert networks("postgres") == {"data"} and networks("redis") == {"data"} and networks("purge") == {"data"}
-    for name in ("app", "actions", "data"):
+    assert networks("postgres") == {"data", "counts"} and networks("redis") == {"data"}
+    assert networks("purge") == {"data"}
+    for name in ("app", "actions", "data", "counts"):
         assert nets[name].get("internal") is True, name
-    # the web front shares no network with the data stores or the action server
-    assert not networks("web") & (networks("postgres") | networks("redis") | networks("actions"))
+    # the web front shares no network with Redis or the action server, and reaches PostgreSQL only
+    # over `counts`, where nothing else is
+    assert not networks("web") & (networks("redis") | networks("actions"))
+    assert networks("web") & networks("postgres") == {"counts"}
+    assert sorted(name for name in SERVICES if "counts" in networks(name)) == ["postgres", "web"]
+
+
+def test_the_counting_role_can_touch_only_the_counters():
+    script = (DEPLOY / "postgres" / "10-app-role.sh").read_text(encoding="utf-8")
+    grants = [line for line in script.splitlines() if "counts_user" in line and line.startswith("GRANT")]
+    assert grants == ['GRANT CONNECT ON DATABASE :"db" TO :"counts_user";',
+                      'GRANT USAGE ON SCHEMA public TO :"counts_user";',
+                      'GRANT SELECT, INSERT, UPDATE ON campaign_counts TO :"counts_user";']
+    assert "COUNTS_PASSWORD" in SERVICES["web"]["environment"]["WEB_COUNTS_DB"]
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))
@@ -104,8 +117,8 @@ def test_the_web_front_has_its_own_slim_image():
         "requirements-web.lock", "")
     instructions = "\n".join(l for l in DOCKERFILE.splitlines() if not l.startswith("#")).lower()
     assert "rasa" not in instructions and "models/" not in instructions
-    assert web["environment"]["WEB_COUNTS_DB"].startswith("${WEB_COUNTS_DB:-sqlite:////srv/jamchat/var/")
-    assert "webcounts:/srv/jamchat/var" in web["volumes"]
+    # counters over `counts` as the counting role; never the conversations' role or password
+    assert web["environment"]["WEB_COUNTS_DB"].startswith("postgresql://${COUNTS_USER")
     assert "DB_HOST" not in web["environment"] and "DB_PASSWORD" not in web["environment"]
 
 
@@ -155,6 +168,6 @@ def test_env_example_names_every_required_secret():
     example = (DEPLOY / "jamchat.env.example").read_text(encoding="utf-8")
     text = (DEPLOY / "docker-compose.yml").read_text(encoding="utf-8")
     required = set(re.findall(r"\$\{(\w+):\?", text))
-    assert required == {"DB_PASSWORD", "DB_ADMIN_PASSWORD", "REDIS_PASSWORD"}
+    assert required == {"DB_PASSWORD", "DB_ADMIN_PASSWORD", "REDIS_PASSWORD", "COUNTS_PASSWORD"}
     for name in required:
         assert re.search(rf"^{name}=$", example, re.M), name
