@@ -18,11 +18,11 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
-from bot.yaml_text import ContentFileError, TextDatesLoader
+from bot.yaml_text import ContentFileError, TextDatesLoader, entry_label, explain
 from jsonschema import Draft7Validator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,49 +93,15 @@ def read_yaml(text: str) -> Any:
     return yaml.load(text, Loader=TextDatesLoader)
 
 
-def _where(data: Any, path: Sequence[Any]) -> str:
-    if len(path) >= 2 and path[0] == "campaigns" and isinstance(path[1], int):
-        entry = data["campaigns"][path[1]]
-        cid = entry.get("id") if isinstance(entry, dict) else None
-        return f"kampanj {path[1] + 1}" + (f" (id: {cid})" if cid else "")
-    return "filen (file)"
-
-
-def _explain(err, data: Any) -> str:
-    path = list(err.absolute_path)
-    field = ".".join(str(p) for p in path[2:]) if path[:1] == ["campaigns"] else ".".join(map(str, path))
-    v = err.validator
-    hint = err.schema.get("description", "") if isinstance(err.schema, dict) else ""
-    if v == "required":
-        missing = [f for f in err.validator_value if f not in err.instance]
-        what = f"saknar fältet {', '.join(repr(m) for m in missing)} (missing required field)"
-    elif v == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-        what = f"okänt fält {', '.join(repr(x) for x in extra)} – felstavat? (unknown field – a typo?)"
-    elif v == "type" and err.validator_value == "string":
-        what = "ska vara text – sätt citattecken runt värdet (must be text: quote it)"
-    elif v == "type":
-        what = f"ska vara {'en lista' if err.validator_value == 'array' else 'ett avsnitt med fält'} (wrong type)"
-    elif v in ("minLength", "minItems"):
-        what = "får inte vara tomt (must not be empty)"
-    elif v in ("maxLength", "maxItems"):
-        what = f"är för långt/för många{': ' + hint if hint else ''} (too long)"
-    elif v in ("pattern", "not"):
-        what = f"fel format {err.instance!r}" + (f": {hint}" if hint else " (wrong format)")
-    else:
-        what = err.message
-    return f"{_where(data, path)}, fält '{field}': {what}" if field else f"{_where(data, path)}: {what}"
-
-
 def validate(data: Any) -> List[str]:
     """Every problem in the parsed file, as messages naming campaign and field; [] if valid."""
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    errors = sorted(_explain(err, data) for err in Draft7Validator(schema).iter_errors(data))
+    errors = sorted(explain(err, data, "campaigns", "kampanj") for err in Draft7Validator(schema).iter_errors(data))
     if errors:
         return errors
     seen = set()
     for n, entry in enumerate(data["campaigns"]):
-        where = _where(data, ["campaigns", n])
+        where = entry_label(data, ["campaigns", n], "campaigns", "kampanj")
         if entry["id"] in seen:
             errors.append(f"{where}, fält 'id': '{entry['id']}' finns redan (duplicate id)")
         seen.add(entry["id"])

@@ -19,7 +19,7 @@ import yaml
 from jsonschema import Draft7Validator
 
 from bot import places
-from bot.yaml_text import ContentFileError, TextDatesLoader
+from bot.yaml_text import ContentFileError, TextDatesLoader, entry_label, explain
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 REGISTRY_FILE = CONTENT / "resources.yml"
@@ -108,12 +108,12 @@ class Registry:
 def validate(data: Any) -> List[str]:
     """Every problem in the parsed registry, as messages naming entry and field; [] if valid."""
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    errors = [_explain(err, data) for err in Draft7Validator(schema).iter_errors(data)]
+    errors = [explain(err, data, "resources", "post") for err in Draft7Validator(schema).iter_errors(data)]
     if errors:
         return sorted(errors)
     seen = set()
     for n, entry in enumerate(data["resources"], 1):
-        where = _where(data, ["resources", n - 1])
+        where = entry_label(data, ["resources", n - 1], "resources", "post")
         if entry["id"] in seen:
             errors.append(f"{where}, fält 'id': '{entry['id']}' finns redan (duplicate id)")
         seen.add(entry["id"])
@@ -155,43 +155,3 @@ def load(path: Path = REGISTRY_FILE) -> Registry:
     return parse(path.read_text(encoding="utf-8"), path)
 
 
-# ---- error messages ----
-def _where(data: Any, path: Sequence[Any]) -> str:
-    """"post 3 (id: kast_umea)" for a path inside resources[2]; "filen" (the file) otherwise."""
-    if len(path) >= 2 and path[0] == "resources" and isinstance(path[1], int):
-        entry = data["resources"][path[1]]
-        rid = entry.get("id") if isinstance(entry, dict) else None
-        return f"post {path[1] + 1}" + (f" (id: {rid})" if rid else "")
-    return "filen (file)"
-
-
-def _explain(err, data: Any) -> str:
-    path = list(err.absolute_path)
-    field = ".".join(str(p) for p in path[2:]) if path[:1] == ["resources"] else ".".join(map(str, path))
-    v, hint = err.validator, err.schema.get("description", "") if isinstance(err.schema, dict) else ""
-    if v == "required":
-        missing = [f for f in err.validator_value if f not in err.instance]
-        what = f"saknar fältet {', '.join(repr(m) for m in missing)} (missing required field)"
-    elif v == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-        what = f"okänt fält {', '.join(repr(x) for x in extra)} – felstavat? (unknown field – a typo?)"
-    elif v in ("enum", "const"):
-        allowed = err.validator_value if v == "enum" else [err.validator_value]
-        what = f"ogiltigt värde {err.instance!r}; tillåtet: {', '.join(map(str, allowed))} (invalid value)"
-    elif v == "type" and err.validator_value == "string":
-        what = 'ska vara text – sätt citattecken runt värdet, t.ex. "112" (must be text: quote it)'
-    elif v == "type":
-        what = f"ska vara {_TYPES.get(err.validator_value, err.validator_value)}, inte {err.instance!r} (wrong type)"
-    elif v in ("minItems", "minLength", "minProperties"):
-        what = "får inte vara tomt (must not be empty)"
-    elif v == "uniqueItems":
-        what = "innehåller dubbletter (duplicates)"
-    elif v == "pattern":
-        what = f"fel format {err.instance!r}" + (f": {hint}" if hint else " (wrong format)")
-    else:
-        what = err.message
-    return f"{_where(data, path)}, fält '{field or '-'}': {what}" if field else f"{_where(data, path)}: {what}"
-
-
-_TYPES = {"array": "en lista [..] (a list)", "object": "ett avsnitt med fält (a mapping)",
-          "boolean": "true eller false", "integer": "ett heltal (an integer)"}
