@@ -19,6 +19,8 @@ import time
 from collections import deque
 from typing import Callable, Deque, Dict, Hashable, Optional
 
+from bot.web.security import parse_ip
+
 
 class ClientKeyer:
     """Keyed, one-way hashes of client addresses."""
@@ -40,12 +42,9 @@ class ClientKeyer:
 
 def _network(address: str, prefix: int) -> Optional[str]:
     """An IPv4 address as it is, an IPv6 address as its /`prefix` network; None if not an address."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    ip = parse_ip(address)
+    if ip is None:
         return None
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False)) if ip.version == 6 else str(ip)
 
 

@@ -95,14 +95,18 @@ def trusted_networks(networks: Iterable[str]) -> tuple:
     return tuple(ipaddress.ip_network(n, strict=False) for n in networks)
 
 
-def _trusted(address: str, networks: Sequence) -> bool:
+def parse_ip(address: str) -> Optional[ipaddress._BaseAddress]:
+    """The client address as an IP address (an IPv4-mapped IPv6 address as IPv4); None if it is not one."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
-        return False
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return any(ip.version == n.version and ip in n for n in networks)
+        return None
+    return ip.ipv4_mapped if ip.version == 6 and ip.ipv4_mapped is not None else ip
+
+
+def _trusted(address: str, networks: Sequence) -> bool:
+    ip = parse_ip(address)
+    return ip is not None and any(ip.version == n.version and ip in n for n in networks)
 
 
 def client_address(peer: str, forwarded_for: Optional[str], proxies_count: int, networks: Sequence) -> str:

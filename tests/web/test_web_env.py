@@ -10,7 +10,6 @@ answers, CORS, and several worker processes (started from a factory on current s
 from __future__ import annotations
 
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -26,26 +25,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-class WebEnvFront(WebFront):
-    """The web front started with the web environment's interpreter."""
-
-    def start(self) -> "WebEnvFront":
-        self.process = subprocess.Popen(
-            [str(WEB_PYTHON), "-m", "bot.web"], cwd=ROOT, env=self.env, stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"web front exited:\n{self.logs()}")
-            try:
-                if self.request("GET", "/healthz").status == 200:
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"web front did not start:\n{self.logs()}")
-
-
 def web_env(*code: str) -> str:
     """Run Python code in .venv-web and return what it prints."""
     return subprocess.run([str(WEB_PYTHON), "-c", "\n".join(code)], cwd=ROOT, capture_output=True, text=True,
@@ -54,14 +33,15 @@ def web_env(*code: str) -> str:
 
 @pytest.fixture(scope="module")
 def front(fake_rasa):
-    front = WebEnvFront(
+    # WebFront runs the front with .venv-web's interpreter when it exists (web_helpers.WEB_PYTHON).
+    front = WebFront(
         fake_rasa.url,
         WEB_PROXIES_COUNT=1,
         WEB_RATE_CLIENT=3,
         WEB_RATE_CONVERSATION=100000,
         WEB_CORS_ORIGINS="https://www.example.se",
         WEB_COUNTS_DB="off",
-    ).start()
+    ).start(timeout=60)
     yield front
     front.stop()
 
@@ -152,7 +132,7 @@ def test_cors_only_for_the_configured_origin(front, rasa):
 
 def test_several_workers(fake_rasa, rasa):
     """WEB_WORKERS=2: on current sanic the workers are started from a factory (bot.web.__main__)."""
-    front = WebEnvFront(fake_rasa.url, WEB_WORKERS=2, WEB_COUNTS_DB="off").start()
+    front = WebFront(fake_rasa.url, WEB_WORKERS=2, WEB_COUNTS_DB="off").start(timeout=60)
     try:
         replies = [front.say("jag vill sluta") for _ in range(4)]
         assert all(r.status == 200 and "KAST" in r.texts() for r in replies)

@@ -74,11 +74,11 @@ class WebFront:
         self.log_file = tempfile.NamedTemporaryFile(prefix="web-front-", suffix=".log", delete=False)
         self.process: Optional[subprocess.Popen] = None
 
-    def start(self) -> "WebFront":
+    def start(self, timeout: float = 30) -> "WebFront":
         self.process = subprocess.Popen(
             [WEB_PYTHON, "-m", "bot.web"], cwd=ROOT, env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"web front exited:\n{self.logs()}")
