@@ -19,12 +19,14 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export RASA_URL ?= http://127.0.0.1:5005
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup system-deps run train test check report kampanjrapport bench bench-web screenshot lock clean purge \
+.PHONY: help setup system-deps run train test test-fast lint check report kampanjrapport bench bench-web screenshot lock clean purge \
         setup-web lock-web check-security
 
 help:
 	@echo "make run    – installera, träna vid behov, starta åtgärdsserver (5055), Rasa (5005) och webbchatten (8000)"
 	@echo "make test   – installera, träna och köra alla tester"
+	@echo "make test-fast – bara de snabba testerna (ingen modell, inga servrar, ingen träning)"
+	@echo "make lint   – kodstil: ruff check och ruff format --check (pyproject.toml)"
 	@echo "make check  – kontrollera innehållet (snabbt, ingen träning)"
 	@echo "make report – rapport för redaktörer: results/report/index.html (QUICK=1: bara testsetet)"
 	@echo "make kampanjrapport – bara kampanjsidan: results/report/kampanjer.html (snabb, docs/campaigns.md)"
@@ -75,7 +77,7 @@ lock: ## bygg om låsfilen från requirements.in
 # Rasa jämför själv data, domän och konfiguration med den senaste modellen (fingeravtryck) och
 # tränar bara om något ändrats; oförändrade delar hämtas ur träningscachen (.rasa/cache).
 # `python -m bot train` = samma `rasa train` (via bot.rasa_main), men FAQ-svarens text hålls utanför
-# NLU-stegens indata (bot/content/training.py): ändras bara ett svar tar det ca 20 s i stället för
+# NLU-stegens indata (bot/tools/content/training.py): ändras bara ett svar tar det ca 20 s i stället för
 # ca 10 min. Se CONTENT.md, «Träna om».
 train: setup
 	@mkdir -p models
@@ -86,10 +88,19 @@ run: train $(VENV_WEB)/.installed
 	@bash scripts/run.sh
 
 # ---------- tester ----------
-test: system-deps train $(VENV_WEB)/.installed
+test: lint system-deps train $(VENV_WEB)/.installed
 	$(RASA) data validate --fail-on-warnings --quiet
 	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --e2e --out results/core --quiet
 	$(PY) -m pytest tests -q
+
+# Bara testnivån `unit` (tests/conftest.py delar in testerna i unit, model och live; se pytest.ini).
+test-fast: setup
+	$(PY) -m pytest tests -q -m unit
+
+# Kodstil (inställningar i pyproject.toml). `$(VENV)/bin/ruff format .` och `ruff check --fix .` rättar det mesta.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 check: setup
 	$(PY) -m bot check
@@ -106,7 +117,7 @@ $(VENV_AUDIT)/.installed: scripts/find-python310.sh
 check-security: $(VENV_AUDIT)/.installed
 	$(VENV_AUDIT)/bin/python scripts/audit.py $(if $(OSV_DB),--osv-db $(OSV_DB))
 
-# Rapport för redaktörer (bot/content/report.py). FOLDS=3 delar i korsvalideringen, QUICK=1 bara testsetet.
+# Rapport för redaktörer (bot/tools/content/report.py). FOLDS=3 delar i korsvalideringen, QUICK=1 bara testsetet.
 report: train
 	$(PY) -m bot report $(if $(QUICK),--snabb) $(if $(FOLDS),--folds $(FOLDS))
 
@@ -115,7 +126,7 @@ kampanjrapport: setup
 	$(PY) -m bot kampanjer
 
 # Radera sparade samtal vars senaste händelse är äldre än RETENTION_DAYS (30) dagar ur spårningslagret
-# (bot.privacy.retention.purge). Kör dagligen i skalat läge; se docs/privacy.md.
+# (bot.rasa_plugins.retention.purge). Kör dagligen i skalat läge; se docs/privacy.md.
 purge: setup
 	$(PY) -m bot purge
 

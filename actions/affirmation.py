@@ -6,14 +6,15 @@ Candidates: the top intent of the latest message's intent_ranking (nlu_fallback 
 skipped; the runner-up too when it is at least half as confident). For a retrieval intent the topic
 comes from the response selector ("faq/law", "myth/voluntary"). Labels: content/topics.yml. Last button: "Nej, något annat".
 """
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import send
-from bot import referral
-from bot.retrieval import RETRIEVAL_INTENTS, chosen_topic
+from bot.domain import referral
+from bot.domain.retrieval import RETRIEVAL_INTENTS, chosen_topic
 
 SKIP = ("nlu_fallback", "out_of_scope")
 

@@ -1,10 +1,11 @@
 """Small helpers shared by the actions: reading the latest message and sending `bot` replies."""
+
 from typing import Iterable, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.referral import Reply
+from bot.domain.referral import Reply
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:

@@ -1,11 +1,12 @@
 """`action_human_handoff`: says plainly that the chat is automated and where people answer."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import send
-from bot import referral
+from bot.domain import referral
 
 
 class ActionHumanHandoff(Action):

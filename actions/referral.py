@@ -3,9 +3,10 @@
 Runs for want_to_stop_buying, find_kast, inform_location, and deny or an unclear message
 (nlu_fallback) while `awaiting_location`.
 Place: the latest `location` entity, else a place in the latest text, else the `location` slot;
-always resolved again with `bot.places`. After inform_location, a user on the selling side (slot
+always resolved again with `bot.domain.places`. After inform_location, a user on the selling side (slot
 `situation`) gets Mika/Evonhuset instead of KAST. Sets `location` (canonical) and `awaiting_location`.
 """
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,7 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest_intent, latest_text, send
-from bot import places, referral
+from bot.domain import places, referral
 
 
 def _place(named: List[str], text: str, slot: Optional[str], answering: bool) -> Optional[places.Place]:

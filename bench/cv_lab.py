@@ -1,6 +1,6 @@
 """Cross-validation lab: train each fold once, then try blends, thresholds and linear models cheaply.
 
-`bot.evaluation.cross_validate` is the one place for the reported figure (`make bench`). Tuning it
+`bot.tools.evaluation.cross_validate` is the one place for the reported figure (`make bench`). Tuning it
 that way costs a full training per fold and per idea. This lab keeps the fold models
 (`results/cv-lab/<key>/fold<i>.tar.gz`, keyed by config and data) and, for every held-out message
 of a fold, the message as it leaves the NLU pipeline's head (tokens, features, DIET's ranking). The
@@ -14,6 +14,7 @@ Used from Python for experiments: `Lab(config).run(lambda i, fold: {"LinearBlend
 every fold with `other` in place of the trained LinearBlend; settings can be changed on
 `fold.component("FallbackClassifier")` and the like between runs.
 """
+
 import argparse
 import copy
 import hashlib
@@ -24,10 +25,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
-from bot import evaluation
-from bot.evaluation import Example, Report, full_intent
+from bot.paths import ROOT
+from bot.tools import evaluation
+from bot.tools.evaluation import Example, Report, full_intent
 
-ROOT = Path(__file__).resolve().parent.parent
 LAB = ROOT / "results" / "cv-lab"
 # The first tail component: everything before it is run once per fold and kept.
 TAIL_START = "LinearBlend"
@@ -39,14 +40,15 @@ def _key(config: Path, k: int) -> str:
     h.update(str(k).encode())
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) + sorted((ROOT / "data" / "responses").glob("*.yml")):
         h.update(path.read_bytes())
-    for path in sorted((ROOT / "bot" / "nlu").glob("*.py")):
-        h.update(path.read_bytes())
+    for folder in ("rasa_plugins", "domain", "speedups"):
+        for path in sorted((ROOT / "bot" / folder).glob("*.py")):
+            h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
 
 def train_folds(config: Path, splits: List[Any], log: Callable[[str], None] = print) -> List[Path]:
-    """One NLU model per fold of `splits` (bot.evaluation.folds), cached, trained as
-    bot.evaluation.cross_validate trains them."""
+    """One NLU model per fold of `splits` (bot.tools.evaluation.folds), cached, trained as
+    bot.tools.evaluation.cross_validate trains them."""
     k = len(splits)
     out = LAB / _key(config, k)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,8 +78,11 @@ class Fold:
 
         parser = parser or evaluation.Parser(str(model))
         runner = parser.agent.processor.graph_runner
-        nodes = [(name, node) for name, node in runner._instantiated_nodes.items()
-                 if name.startswith("run_") and node._fn_name == "process"]
+        nodes = [
+            (name, node)
+            for name, node in runner._instantiated_nodes.items()
+            if name.startswith("run_") and node._fn_name == "process"
+        ]
         nodes.sort(key=lambda item: pipeline_index(item[0]))
         self.components = [(name, node._component) for name, node in nodes]
         start = next(i for i, (name, _) in enumerate(self.components) if TAIL_START in name)
@@ -123,8 +128,10 @@ class Lab:
 
 def summary(report: Report) -> str:
     fallbacks = sum(p == "nlu_fallback" for _, p in report.pairs)
-    return (f"macro F1 {report.macro_f1:.4f}, accuracy {report.accuracy:.4f}, "
-            f"errors {len(report.errors())}, fallbacks {fallbacks}")
+    return (
+        f"macro F1 {report.macro_f1:.4f}, accuracy {report.accuracy:.4f}, "
+        f"errors {len(report.errors())}, fallbacks {fallbacks}"
+    )
 
 
 def main() -> None:

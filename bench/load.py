@@ -3,6 +3,7 @@
 Shared by `bench.latency` (Rasa's REST channel) and `bench.web` (the public web front).
 Every run is bounded in messages and time and talks only to 127.0.0.1.
 """
+
 import asyncio
 import statistics
 import time
@@ -43,8 +44,10 @@ class LoadResult:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
     def line(self, label: str) -> str:
-        text = (f"{label:<28} users {self.users:>3}  msgs {len(self.latencies):>5}  p50 {self.pct(0.5) * 1000:7.1f} ms  "
-                f"p95 {self.pct(0.95) * 1000:7.1f} ms  {self.rate:6.1f} msg/s  errors {self.errors}")
+        text = (
+            f"{label:<28} users {self.users:>3}  msgs {len(self.latencies):>5}  p50 {self.pct(0.5) * 1000:7.1f} ms  "
+            f"p95 {self.pct(0.95) * 1000:7.1f} ms  {self.rate:6.1f} msg/s  errors {self.errors}"
+        )
         if self.errors:
             text += f" (http {self.http_errors}, timeouts {self.timeouts}, other {self.failures})"
         for name, count in sorted(self.labels.items()):
@@ -59,11 +62,19 @@ def rasa_body(sender: str, text: str) -> dict:
     return {"sender": sender, "message": text}
 
 
-async def run_load(url: str, messages: Sequence[str], users: int, per_user: int,
-                   body: Body = rasa_body, timeout: float = 30.0, ok=lambda status, data: status == 200,
-                   label: Optional[Callable[[int, Any], Optional[str]]] = None,
-                   max_seconds: Optional[float] = None, per_conversation: Optional[int] = None,
-                   new_sender: Optional[Callable[[Any], Any]] = None) -> LoadResult:
+async def run_load(
+    url: str,
+    messages: Sequence[str],
+    users: int,
+    per_user: int,
+    body: Body = rasa_body,
+    timeout: float = 30.0,
+    ok=lambda status, data: status == 200,
+    label: Optional[Callable[[int, Any], Optional[str]]] = None,
+    max_seconds: Optional[float] = None,
+    per_conversation: Optional[int] = None,
+    new_sender: Optional[Callable[[Any], Any]] = None,
+) -> LoadResult:
     """`users` conversations at once, each sending `per_user` messages one after the other.
 
     `label(status, data)` may name an accepted answer (counted in `labels`); after `max_seconds`

@@ -6,6 +6,7 @@ the phrase "jag bor i <name>" (`find_places_in_text`). Deterministic: run it twi
 
     .venv/bin/python bench/places_bench.py
 """
+
 import random
 import string
 import sys
@@ -14,8 +15,8 @@ from typing import Callable, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import places  # noqa: E402
-from bot.text import fold  # noqa: E402
+from bot.domain import places  # noqa: E402
+from bot.domain.text import fold  # noqa: E402
 
 SEED = 20261127
 

@@ -27,6 +27,7 @@ Standalone: `python -m bench.soak` starts its own action server, two Rasa replic
 endpoints.scaled.yml against a fresh PostgreSQL database and Redis db (both removed afterwards), and
 the web front; `python -m bench.web` runs it after the load runs. Only 127.0.0.1 is contacted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,18 +73,52 @@ NORMAL_SCRIPTS: Sequence[Sequence[str]] = (
 )
 
 HOSTILE_TEXTS: Dict[str, Sequence[str]] = {
-    "html": ("<script>alert(1)</script>", '<img src=x onerror="alert(1)">hej', "<b>fet</b> <a href='javascript:x'>länk</a>",
-             "{{7*7}} ${7*7} <%= 7*7 %>"),
+    "html": (
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">hej',
+        "<b>fet</b> <a href='javascript:x'>länk</a>",
+        "{{7*7}} ${7*7} <%= 7*7 %>",
+    ),
     "emoji": ("😭😭😭", "🙏🏻 hjälp 👨‍👩‍👧‍👦", "🍆💦" * 20, "🇸🇪" * 50),
-    "control": ("hej\x00\x01\x02\x1b[31m", "a\u202eb\u202dc\u200b\u2066d", "\ufeffvad är kast\u200b", "rad\n\n\n\n\nrad\r\n\t"),
-    "language": ("How can I stop paying for sex?", "Wie kann ich aufhören, für Sex zu bezahlen?",
-                 "كيف أتوقف عن شراء الجنس؟", "Sidee baan u joojin karaa iibsashada galmada?", "Miten voin lopettaa seksin ostamisen?",
-                 "Jak przestać płacić za seks?", "Как перестать покупать секс?", "我怎样才能停止买性？", "ትግርኛ ትኽእል ዲኻ"),
-    "injection": ("'; DROP TABLE events; --", "\" OR 1=1 --", '{"intent": "crisis"}', "/nonexistent_intent", "/",
-                  "/restart{\"x\": 1}", "/faq/../../etc/passwd", "%s%s%s%n", "../../../../etc/passwd"),
+    "control": (
+        "hej\x00\x01\x02\x1b[31m",
+        "a\u202eb\u202dc\u200b\u2066d",
+        "\ufeffvad är kast\u200b",
+        "rad\n\n\n\n\nrad\r\n\t",
+    ),
+    "language": (
+        "How can I stop paying for sex?",
+        "Wie kann ich aufhören, für Sex zu bezahlen?",
+        "كيف أتوقف عن شراء الجنس؟",
+        "Sidee baan u joojin karaa iibsashada galmada?",
+        "Miten voin lopettaa seksin ostamisen?",
+        "Jak przestać płacić za seks?",
+        "Как перестать покупать секс?",
+        "我怎样才能停止买性？",
+        "ትግርኛ ትኽእል ዲኻ",
+    ),
+    "injection": (
+        "'; DROP TABLE events; --",
+        "\" OR 1=1 --",
+        '{"intent": "crisis"}',
+        "/nonexistent_intent",
+        "/",
+        "/restart{\"x\": 1}",
+        "/faq/../../etc/passwd",
+        "%s%s%s%n",
+        "../../../../etc/passwd",
+    ),
 }
 
-STREETS = ("Storgatan", "Drottninggatan", "Kungsvägen", "Vasagatan", "Östra Hamngatan", "Skolgatan", "Per Albin Hanssons väg")
+STREETS = (
+    "Storgatan",
+    "Drottninggatan",
+    "Kungsvägen",
+    "Vasagatan",
+    "Östra Hamngatan",
+    "Skolgatan",
+    "Per Albin Hanssons väg",
+)
 DOMAINS = ("example.se", "gmail.com", "hotmail.com", "telia.com", "outlook.com")
 NAMES = ("anna", "erik", "lars", "karin", "maria", "johan", "sara", "ali", "fatima", "nils")
 
@@ -102,17 +137,27 @@ def personnummer(rng: random.Random) -> str:
     serial = f"{rng.randint(0, 999):03d}"
     short = f"{year % 100:02d}{month:02d}{day:02d}"
     check = _luhn(short + serial)
-    return rng.choice((f"{year}{month:02d}{day:02d}-{serial}{check}", f"{short}-{serial}{check}",
-                       f"{short}{serial}{check}", f"{year}{month:02d}{day:02d}{serial}{check}"))
+    return rng.choice(
+        (
+            f"{year}{month:02d}{day:02d}-{serial}{check}",
+            f"{short}-{serial}{check}",
+            f"{short}{serial}{check}",
+            f"{year}{month:02d}{day:02d}{serial}{check}",
+        )
+    )
 
 
 def phone(rng: random.Random) -> str:
     n = [rng.randint(0, 9) for _ in range(7)]
     mobile = rng.choice("02369")
-    return rng.choice((f"07{mobile}-{n[0]}{n[1]}{n[2]} {n[3]}{n[4]} {n[5]}{n[6]}",
-                       f"07{mobile}{''.join(map(str, n))}",
-                       f"+46 7{mobile} {n[0]}{n[1]}{n[2]} {n[3]}{n[4]} {n[5]}{n[6]}",
-                       f"08-{n[0] or 1}{n[1]}{n[2]} {n[3]}{n[4]} {n[5]}{n[6]}"))
+    return rng.choice(
+        (
+            f"07{mobile}-{n[0]}{n[1]}{n[2]} {n[3]}{n[4]} {n[5]}{n[6]}",
+            f"07{mobile}{''.join(map(str, n))}",
+            f"+46 7{mobile} {n[0]}{n[1]}{n[2]} {n[3]}{n[4]} {n[5]}{n[6]}",
+            f"08-{n[0] or 1}{n[1]}{n[2]} {n[3]}{n[4]} {n[5]}{n[6]}",
+        )
+    )
 
 
 def email(rng: random.Random) -> str:
@@ -209,24 +254,42 @@ class Traffic:
         if pick == 2:
             return message(cid, "jag vill sluta " * 400, "too_long")  # 6000 characters, under the byte limit
         if pick == 3:
-            return Request("oversize", json.dumps({"conversation_id": cid, "message": "x" * 40000}).encode(), expect=(413,))
+            return Request(
+                "oversize", json.dumps({"conversation_id": cid, "message": "x" * 40000}).encode(), expect=(413,)
+            )
         if pick == 4:
-            return Request("binary", b'{"conversation_id": "' + cid.encode() + b'", "message": "\xff\xfe\xc3\x28 hej"}', expect=(400,))
+            return Request(
+                "binary",
+                b'{"conversation_id": "' + cid.encode() + b'", "message": "\xff\xfe\xc3\x28 hej"}',
+                expect=(400,),
+            )
         if pick == 5:
             return Request("binary", bytes(self.rng.randrange(256) for _ in range(512)), expect=(400,))
         if pick == 6:
             return Request("not_json", b"message=hej&conversation_id=" + cid.encode(), expect=(400,))
         if pick == 7:
-            return Request("content_type", json.dumps({"conversation_id": cid, "message": "hej"}).encode(),
-                           content_type="text/plain", expect=(415,))
+            return Request(
+                "content_type",
+                json.dumps({"conversation_id": cid, "message": "hej"}).encode(),
+                content_type="text/plain",
+                expect=(415,),
+            )
         if pick == 8:
-            return Request("bad_fields", json.dumps({"conversation_id": "1' OR '1'='1", "message": "hej"}).encode(), expect=(400,))
+            return Request(
+                "bad_fields", json.dumps({"conversation_id": "1' OR '1'='1", "message": "hej"}).encode(), expect=(400,)
+            )
         if pick == 9:
-            return Request("bad_fields", json.dumps({"conversation_id": cid, "message": ["hej"], "x": 1}).encode(), expect=(400,))
+            return Request(
+                "bad_fields", json.dumps({"conversation_id": cid, "message": ["hej"], "x": 1}).encode(), expect=(400,)
+            )
         if pick == 10:
             return Request("nested", b'{"conversation_id": ' + b"[" * 5000 + b"]" * 5000 + b"}", expect=(400,))
-        return Request("origin", json.dumps({"conversation_id": cid, "message": "hej"}).encode(),
-                       headers={"Origin": "https://evil.example"}, expect=(403,))
+        return Request(
+            "origin",
+            json.dumps({"conversation_id": cid, "message": "hej"}).encode(),
+            headers={"Origin": "https://evil.example"},
+            expect=(403,),
+        )
 
 
 # ------------------------------------------------------------------------------------------ running
@@ -265,9 +328,15 @@ class Budget:
         return n
 
 
-async def soak(url: str, messages: int = MESSAGES, conversations: int = CONVERSATIONS, max_seconds: float = 1200,
-               traffic: Optional[Traffic] = None, timeout: float = 60,
-               on_tick: Optional[Callable[[], None]] = None) -> Tuple[SoakResult, Traffic]:
+async def soak(
+    url: str,
+    messages: int = MESSAGES,
+    conversations: int = CONVERSATIONS,
+    max_seconds: float = 1200,
+    traffic: Optional[Traffic] = None,
+    timeout: float = 60,
+    on_tick: Optional[Callable[[], None]] = None,
+) -> Tuple[SoakResult, Traffic]:
     """Send `messages` requests of the mix to the front at `url` from `conversations` at once."""
     traffic = traffic or Traffic()
     result = SoakResult()
@@ -360,7 +429,9 @@ class MemoryWatch:
         out = []
         for name in self.pids:
             a, b, p = self.start[name], self.end.get(name, float("nan")), self.peak[name]
-            out.append(f"  RSS {name:<14} {a:7.1f} MB → {b:7.1f} MB  (growth {b - a:+6.1f} MB, {100 * (b - a) / a:+5.1f} %; peak {p:7.1f} MB)")
+            out.append(
+                f"  RSS {name:<14} {a:7.1f} MB → {b:7.1f} MB  (growth {b - a:+6.1f} MB, {100 * (b - a) / a:+5.1f} %; peak {p:7.1f} MB)"
+            )
         return out
 
 
@@ -369,8 +440,11 @@ ERROR_LINE = re.compile(r"\b(ERROR|CRITICAL|Traceback)\b")
 
 def log_errors(logs: Sequence[Path]) -> Dict[str, int]:
     """Lines with ERROR/CRITICAL/Traceback in each log file."""
-    return {log.name: sum(1 for line in log.read_text(errors="replace").splitlines() if ERROR_LINE.search(line))
-            for log in logs if log.exists()}
+    return {
+        log.name: sum(1 for line in log.read_text(errors="replace").splitlines() if ERROR_LINE.search(line))
+        for log in logs
+        if log.exists()
+    }
 
 
 def personal_in_logs(logs: Sequence[Path], sent: Sequence[Tuple[str, str]]) -> int:
@@ -381,20 +455,33 @@ def personal_in_logs(logs: Sequence[Path], sent: Sequence[Tuple[str, str]]) -> i
 
 def scan_store(stores, sent: Sequence[Tuple[str, str]]) -> Dict[str, object]:
     """Stored events: `find` over user-originated strings, exact search for every value sent."""
-    from tests.scale.servers import personal_data_in
+    from bench.servers import personal_data_in
 
     events = stores.events()
     found = personal_data_in(events)
     everything = "\n".join(json.dumps(data, ensure_ascii=False) for _, _, data in events)
     leaked = sorted({(kind, value) for kind, value in set(sent) if value in everything})
     masks = Counter(m for m in re.findall(r"\[(personnummer|telefon|e-post|adress|ip)\]", everything))
-    return {"events": len(events), "conversations": len({s for s, _, _ in events}), "user_hits": found["user"],
-            "other_hits": found["other"], "leaked": leaked, "placeholders": masks}
+    return {
+        "events": len(events),
+        "conversations": len({s for s, _, _ in events}),
+        "user_hits": found["user"],
+        "other_hits": found["other"],
+        "leaked": leaked,
+        "placeholders": masks,
+    }
 
 
-def report(result: SoakResult, traffic: Traffic, memory: MemoryWatch, errors: Dict[str, int],
-           scan: Optional[Dict[str, object]], pii_in_logs: Optional[int], think_seconds: float,
-           conversations: int) -> List[str]:
+def report(
+    result: SoakResult,
+    traffic: Traffic,
+    memory: MemoryWatch,
+    errors: Dict[str, int],
+    scan: Optional[Dict[str, object]],
+    pii_in_logs: Optional[int],
+    think_seconds: float,
+    conversations: int,
+) -> List[str]:
     kinds = Counter()
     for (kind, _), n in result.statuses.items():
         kinds[kind] += n
@@ -412,7 +499,8 @@ def report(result: SoakResult, traffic: Traffic, memory: MemoryWatch, errors: Di
         f"{sum(result.failures.values())} {dict(result.failures) or ''}",
         f"  unexpected answers: {sum(result.unexpected.values())} {dict(result.unexpected) or ''}",
         f"  fallbacks: busy {result.fallbacks.get('busy', 0)}, unavailable (Rasa failed) {result.fallbacks.get('unavailable', 0)}; "
-        f"busy by kind: " + ", ".join(f"{k} {n} of {kinds[k]}" for (k, f), n in sorted(result.fallbacks_by_kind.items()) if f == "busy"),
+        f"busy by kind: "
+        + ", ".join(f"{k} {n} of {kinds[k]}" for (k, f), n in sorted(result.fallbacks_by_kind.items()) if f == "busy"),
         *memory.lines(),
         "  error lines in logs: " + ", ".join(f"{k} {v}" for k, v in errors.items()),
         f"  personal data values sent: {len(traffic.personal_sent)} "
@@ -445,15 +533,28 @@ def _by_status(statuses: Counter) -> Counter:
 
 
 def verdict(result: SoakResult, scan: Optional[Dict[str, object]]) -> bool:
-    ok = result.server_errors == 0 and result.timeouts == 0 and not result.unexpected \
-        and not result.fallbacks.get("unavailable") and not result.cut_short
+    ok = (
+        result.server_errors == 0
+        and result.timeouts == 0
+        and not result.unexpected
+        and not result.fallbacks.get("unavailable")
+        and not result.cut_short
+    )
     if scan is not None:
         ok = ok and not scan["user_hits"] and not scan["leaked"]
     return ok
 
 
-def run(front_url: str, stores, pids: Dict[str, int], logs: Sequence[Path], messages: int = MESSAGES,
-        conversations: int = CONVERSATIONS, think_seconds: float = THINK_SECONDS, max_seconds: float = 1200) -> bool:
+def run(
+    front_url: str,
+    stores,
+    pids: Dict[str, int],
+    logs: Sequence[Path],
+    messages: int = MESSAGES,
+    conversations: int = CONVERSATIONS,
+    think_seconds: float = THINK_SECONDS,
+    max_seconds: float = 1200,
+) -> bool:
     """Soak the front, print the report; True when nothing failed. `stores` (ScaledStores) may be None."""
     memory = MemoryWatch(pids)
     before = log_errors(logs)
@@ -471,13 +572,15 @@ def run(front_url: str, stores, pids: Dict[str, int], logs: Sequence[Path], mess
 
 
 def main() -> None:
-    from bot import procs
-    from tests.scale.servers import MODEL, SCALED_ENDPOINTS, ScaledStores, Servers
+    from bench.servers import MODEL, SCALED_ENDPOINTS, ScaledStores, Servers
+    from bot.tools import procs
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--messages", type=int, default=MESSAGES, help="requests in all (default: 30 minutes' worth)")
     p.add_argument("--conversations", type=int, default=CONVERSATIONS)
-    p.add_argument("--think-seconds", type=float, default=THINK_SECONDS, help="assumed pause between one person's messages")
+    p.add_argument(
+        "--think-seconds", type=float, default=THINK_SECONDS, help="assumed pause between one person's messages"
+    )
     p.add_argument("--max-seconds", type=float, default=1200)
     p.add_argument("--replicas", type=int, default=2)
     p.add_argument("--endpoints", default=SCALED_ENDPOINTS)
@@ -490,7 +593,9 @@ def main() -> None:
         servers = Servers(logs)
         try:
             actions = servers.actions()
-            replicas = [servers.rasa(chr(ord("a") + i), args.endpoints, stores.env(), model=model) for i in range(args.replicas)]
+            replicas = [
+                servers.rasa(chr(ord("a") + i), args.endpoints, stores.env(), model=model) for i in range(args.replicas)
+            ]
             procs.wait_http(f"http://127.0.0.1:{servers.action_port}/health", timeout=60, proc=actions)
             for proc, url in replicas:
                 servers.wait(url, proc, timeout=600)
@@ -499,8 +604,16 @@ def main() -> None:
             stores.truncate()
             pids = {f"rasa-{chr(ord('a') + i)}": proc.pid for i, (proc, _) in enumerate(replicas)}
             pids.update({"web front": front.pid, "action server": actions.pid})
-            ok = run(front_url, stores, pids, sorted(logs.glob("*.log")), args.messages, args.conversations,
-                     args.think_seconds, args.max_seconds)
+            ok = run(
+                front_url,
+                stores,
+                pids,
+                sorted(logs.glob("*.log")),
+                args.messages,
+                args.conversations,
+                args.think_seconds,
+                args.max_seconds,
+            )
         finally:
             servers.stop()
             model.unlink(missing_ok=True)
@@ -518,8 +631,13 @@ async def _warm(front_url: str) -> None:
     from bench.load import run_load
     from bench.web import web_body
 
-    await run_load(front_url + "/api/message", ["hej", "vad är kast", "jag vill sluta köpa sex", "umea"], users=4,
-                   per_user=4, body=web_body)
+    await run_load(
+        front_url + "/api/message",
+        ["hej", "vad är kast", "jag vill sluta köpa sex", "umea"],
+        users=4,
+        per_user=4,
+        body=web_body,
+    )
 
 
 if __name__ == "__main__":

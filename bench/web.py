@@ -21,6 +21,7 @@ Then the soak (bench/soak.py) through the two-replica front, after emptying the 
 the scan of the tracker store sees only the soak. The PostgreSQL database and the Redis db are
 made for this run and removed afterwards. Only 127.0.0.1 is contacted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,17 +37,32 @@ from typing import Dict, List, Sequence
 
 from bench import soak as soak_module
 from bench.load import LoadResult, rss_mb, run_load
-from bot import procs
-from tests.scale.servers import MODEL, SCALED_ENDPOINTS, ScaledStores, Servers
+from bench.servers import MODEL, SCALED_ENDPOINTS, ScaledStores, Servers
+from bot.tools import procs
 
 # Questions and conversation steps people send (not training data verbatim); a conversation takes
 # them in order from a different starting point, so flows like "sluta köpa sex" → "umea" occur.
 MESSAGES = [
-    "hej", "vad är kast", "jag vill sluta köpa sex", "umea", "kan jag vara anonym hos kast",
-    "är det olagligt att köpa sex", "vad blir straffet för sexköp", "var finns kast", "göteborg",
-    "varför fokuserar ni på köparna", "jag säljer sex och vill ha hjälp", "vad är människohandel",
-    "gäller lagen utomlands", "jag är orolig för en vän", "tack", "är du en robot",
-    "hur fungerar kast", "jag bor i malmö", "vad säger lagen om webbkamera", "hej då",
+    "hej",
+    "vad är kast",
+    "jag vill sluta köpa sex",
+    "umea",
+    "kan jag vara anonym hos kast",
+    "är det olagligt att köpa sex",
+    "vad blir straffet för sexköp",
+    "var finns kast",
+    "göteborg",
+    "varför fokuserar ni på köparna",
+    "jag säljer sex och vill ha hjälp",
+    "vad är människohandel",
+    "gäller lagen utomlands",
+    "jag är orolig för en vän",
+    "tack",
+    "är du en robot",
+    "hur fungerar kast",
+    "jag bor i malmö",
+    "vad säger lagen om webbkamera",
+    "hej då",
 ]
 
 # A person's chat is short: after this many messages the "user" starts a new conversation.
@@ -67,9 +83,11 @@ def web_body(conversation_id: str, text: str) -> dict:
 
 def id_from(front_url: str):
     """`new_sender` for run_load: a conversation id from the front's POST /api/conversation."""
+
     async def new_sender(session) -> str:
         async with session.post(front_url + "/api/conversation", json={}) as resp:
             return (await resp.json(content_type=None))["conversation_id"]
+
     return new_sender
 
 
@@ -93,22 +111,43 @@ def action_failures(logs: Sequence[Path]) -> int:
     return sum(len(pattern.findall(log.read_text(errors="replace"))) for log in logs if log.exists())
 
 
-def load_levels(label: str, url: str, levels: Sequence[int], messages: int, max_seconds: float,
-                pids: Dict[str, int], rasa_logs: Sequence[Path]) -> List[LoadResult]:
+def load_levels(
+    label: str,
+    url: str,
+    levels: Sequence[int],
+    messages: int,
+    max_seconds: float,
+    pids: Dict[str, int],
+    rasa_logs: Sequence[Path],
+) -> List[LoadResult]:
     endpoint = url + "/api/message"
     asyncio.run(run_load(endpoint, MESSAGES, users=2, per_user=10, body=web_body, new_sender=id_from(url)))  # warm-up
     failed_before = action_failures(rasa_logs)
     results = []
     for users in levels:
         per_user = max(3, math.ceil(messages / users))
-        result = asyncio.run(run_load(endpoint, MESSAGES, users=users, per_user=per_user, body=web_body,
-                                      timeout=30, ok=answered, label=fallback, max_seconds=max_seconds,
-                                      per_conversation=PER_CONVERSATION, new_sender=id_from(url)))
+        result = asyncio.run(
+            run_load(
+                endpoint,
+                MESSAGES,
+                users=users,
+                per_user=per_user,
+                body=web_body,
+                timeout=30,
+                ok=answered,
+                label=fallback,
+                max_seconds=max_seconds,
+                per_conversation=PER_CONVERSATION,
+                new_sender=id_from(url),
+            )
+        )
         print(result.line(f"{label}, {users} conv") + f"  (real answers {answered_rate(result):.1f}/s)", flush=True)
         results.append(result)
     rss = "  ".join(f"{name} {rss_mb(pid):.0f} MB" for name, pid in pids.items())
-    print(f"{label}: RSS {rss}; load average now {os.getloadavg()[0]:.1f} (other work on this machine skews the figures)",
-          flush=True)
+    print(
+        f"{label}: RSS {rss}; load average now {os.getloadavg()[0]:.1f} (other work on this machine skews the figures)",
+        flush=True,
+    )
     failed = action_failures(rasa_logs) - failed_before
     if failed:
         print(f"{label}: WARNING {failed} custom action calls failed (answered with the national lines)", flush=True)
@@ -116,15 +155,19 @@ def load_levels(label: str, url: str, levels: Sequence[int], messages: int, max_
 
 
 def summary(rows: Dict[str, List[LoadResult]], levels: Sequence[int]) -> None:
-    print("\nsummary through the web front, per level of concurrent conversations:\n"
-          "  p50/p95 latency ms | answers/s (all) | of them from Rasa/s | errors | busy answers [| unavailable]")
+    print(
+        "\nsummary through the web front, per level of concurrent conversations:\n"
+        "  p50/p95 latency ms | answers/s (all) | of them from Rasa/s | errors | busy answers [| unavailable]"
+    )
     print(f"{'configuration':<20}" + "".join(f"{'%d conv' % u:>38}" for u in levels))
     for label, results in rows.items():
         cells = []
         for r in results:
-            cells.append(f"{r.pct(0.5) * 1000:.0f}/{r.pct(0.95) * 1000:.0f} | {r.rate:.1f} | {answered_rate(r):.1f} | "
-                         f"{r.errors} | {r.labels.get('busy', 0)}"
-                         + (f" | u{r.labels['unavailable']}" if r.labels.get("unavailable") else ""))
+            cells.append(
+                f"{r.pct(0.5) * 1000:.0f}/{r.pct(0.95) * 1000:.0f} | {r.rate:.1f} | {answered_rate(r):.1f} | "
+                f"{r.errors} | {r.labels.get('busy', 0)}"
+                + (f" | u{r.labels['unavailable']}" if r.labels.get("unavailable") else "")
+            )
         print(f"{label:<20}" + "".join(f"{c:>38}" for c in cells))
 
 
@@ -142,8 +185,11 @@ def main() -> None:
     levels = [int(n) for n in args.levels.split(",")]
     logs = Path(tempfile.mkdtemp(prefix="bench-web-"))
     print(f"bench.web: logs in {logs}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}", flush=True)
-    print(f"front settings: production defaults (WEB_RASA_CONCURRENCY 16, queue 5 s, Rasa timeout 15 s) "
-          f"with {', '.join(f'{k}={v}' for k, v in LOAD_ENV.items())}", flush=True)
+    print(
+        f"front settings: production defaults (WEB_RASA_CONCURRENCY 16, queue 5 s, Rasa timeout 15 s) "
+        f"with {', '.join(f'{k}={v}' for k, v in LOAD_ENV.items())}",
+        flush=True,
+    )
     # a copy, so that a training that replaces models/current.tar.gz meanwhile changes nothing here
     model = logs / "model.tar.gz"
     shutil.copyfile(MODEL, model)
@@ -160,29 +206,54 @@ def main() -> None:
             servers.wait(url, rasa, timeout=600)
             print(f"embedded Rasa ready in {time.monotonic() - t0:.0f} s", flush=True)
             front, front_url = servers.web("embedded", [url], **LOAD_ENV)
-            rows["embedded, 1 Rasa"] = load_levels("embedded, 1 Rasa", front_url, levels, args.messages, args.max_seconds,
-                                                   {"rasa": rasa.pid, "front": front.pid}, [logs / "rasa-embedded.log"])
+            rows["embedded, 1 Rasa"] = load_levels(
+                "embedded, 1 Rasa",
+                front_url,
+                levels,
+                args.messages,
+                args.max_seconds,
+                {"rasa": rasa.pid, "front": front.pid},
+                [logs / "rasa-embedded.log"],
+            )
             servers.stop_one(front)
             servers.stop_one(rasa)
 
         with ScaledStores(prefix="jamchat_bench") as stores:
             t0 = time.monotonic()
-            (rasa_a, url_a), (rasa_b, url_b) = (servers.rasa(n, args.endpoints, stores.env(), model=model) for n in ("a", "b"))
+            (rasa_a, url_a), (rasa_b, url_b) = (
+                servers.rasa(n, args.endpoints, stores.env(), model=model) for n in ("a", "b")
+            )
             servers.wait(url_a, rasa_a, timeout=600)
             servers.wait(url_b, rasa_b, timeout=600)
-            print(f"two scaled replicas ready in {time.monotonic() - t0:.0f} s "
-                  f"(PostgreSQL db {stores.db_name}, Redis db {stores.redis_db})", flush=True)
+            print(
+                f"two scaled replicas ready in {time.monotonic() - t0:.0f} s "
+                f"(PostgreSQL db {stores.db_name}, Redis db {stores.redis_db})",
+                flush=True,
+            )
             rasa_logs = [logs / "rasa-a.log", logs / "rasa-b.log"]
 
             front, front_url = servers.web("one", [url_a], **LOAD_ENV)
-            rows["scaled, 1 replica"] = load_levels("scaled, 1 replica", front_url, levels, args.messages, args.max_seconds,
-                                                    {"rasa-a": rasa_a.pid, "front": front.pid}, rasa_logs)
+            rows["scaled, 1 replica"] = load_levels(
+                "scaled, 1 replica",
+                front_url,
+                levels,
+                args.messages,
+                args.max_seconds,
+                {"rasa-a": rasa_a.pid, "front": front.pid},
+                rasa_logs,
+            )
             servers.stop_one(front)
 
             front, front_url = servers.web("two", [url_a, url_b], **LOAD_ENV)
-            rows["scaled, 2 replicas"] = load_levels("scaled, 2 replicas", front_url, levels, args.messages,
-                                                     args.max_seconds, {"rasa-a": rasa_a.pid, "rasa-b": rasa_b.pid,
-                                                                        "front": front.pid}, rasa_logs)
+            rows["scaled, 2 replicas"] = load_levels(
+                "scaled, 2 replicas",
+                front_url,
+                levels,
+                args.messages,
+                args.max_seconds,
+                {"rasa-a": rasa_a.pid, "rasa-b": rasa_b.pid, "front": front.pid},
+                rasa_logs,
+            )
             servers.stop_one(front)
             summary(rows, levels)
 
@@ -192,10 +263,13 @@ def main() -> None:
                 asyncio.run(soak_module._warm(front_url))
                 stores.truncate()
                 soak_ok = soak_module.run(
-                    front_url, stores,
+                    front_url,
+                    stores,
                     {"rasa-a": rasa_a.pid, "rasa-b": rasa_b.pid, "web front": front.pid, "action server": actions.pid},
                     [logs / "rasa-a.log", logs / "rasa-b.log", logs / "web-soak.log", logs / "actions.log"],
-                    messages=args.soak_messages, max_seconds=args.soak_max_seconds)
+                    messages=args.soak_messages,
+                    max_seconds=args.soak_max_seconds,
+                )
             servers.stop()
     finally:
         servers.stop()

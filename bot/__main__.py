@@ -1,7 +1,8 @@
-"""`python -m bot …`: the staff command line (see `bot.cli`, or `python -m bot --help`)."""
+"""`python -m bot …`: the staff command line (see `bot.tools.cli`, or `python -m bot --help`)."""
+
 import sys
 
-from bot.cli import main
+from bot.tools.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

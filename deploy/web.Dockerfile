@@ -17,7 +17,8 @@ COPY domain.yml ./
 COPY content/safety.yml content/campaigns.yml content/resources.yml ./content/
 COPY content/places ./content/places
 COPY content/schema ./content/schema
-COPY bot/__init__.py bot/campaign_counts.py bot/campaigns.py bot/places.py bot/resources.py bot/safety.py bot/text.py bot/yaml_text.py ./bot/
+COPY bot/__init__.py bot/paths.py ./bot/
+COPY bot/domain/__init__.py bot/domain/campaign_counts.py bot/domain/campaigns.py bot/domain/places.py bot/domain/resources.py bot/domain/safety.py bot/domain/text.py bot/domain/yaml_text.py ./bot/domain/
 COPY bot/web ./bot/web
 # Byte-compiled at build time (the file system is read-only at run time); the campaign counters'
 # SQLite file lives on a volume mounted at /srv/jamchat/var.

@@ -17,6 +17,7 @@ it on 127.0.0.1 with OSV's query API, and pip-audit asks that (`--osv-url`); pip
 and output are used either way. The output goes to `--out`: `<lock>.json` (pip-audit's JSON) and
 `summary.txt`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -140,8 +141,21 @@ def serve_osv(index: Dict[str, List[dict]]) -> http.server.ThreadingHTTPServer:
 # ---------------------------------------------------------------- running pip-audit, the policy
 def pip_audit(lock: Path, out: Path, osv_url: Optional[str]) -> dict:
     """pip-audit's JSON report of one lock file (every pin, no resolution, pip not used)."""
-    command = [sys.executable, "-m", "pip_audit", "-r", str(lock), "--no-deps", "--disable-pip",
-               "--progress-spinner", "off", "-f", "json", "-o", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip_audit",
+        "-r",
+        str(lock),
+        "--no-deps",
+        "--disable-pip",
+        "--progress-spinner",
+        "off",
+        "-f",
+        "json",
+        "-o",
+        str(out),
+    ]
     if osv_url:
         command += ["-s", "osv", "--osv-url", osv_url]
     done = subprocess.run(command, capture_output=True, text=True)
@@ -157,8 +171,11 @@ def accepted_ids(path: Path) -> set:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--osv-db", default=os.environ.get("OSV_DB", ""),
-                        help="local OSV database (folder or PyPI all.zip); default: ask PyPI")
+    parser.add_argument(
+        "--osv-db",
+        default=os.environ.get("OSV_DB", ""),
+        help="local OSV database (folder or PyPI all.zip); default: ask PyPI",
+    )
     parser.add_argument("--out", default=str(ROOT / "results" / "security"))
     parser.add_argument("--accepted", default=str(ROOT / "docs" / "security.md"))
     args = parser.parse_args(argv)
@@ -180,23 +197,35 @@ def main(argv: Optional[List[str]] = None) -> int:
         deps = report.get("dependencies", [])
         skipped = [d for d in deps if "skip_reason" in d]
         found = [(d, v) for d in deps for v in d.get("vulns", [])]
-        lines.append(f"\n{lock_name}: {len(deps)} packages, {len(found)} findings in "
-                     f"{len({d['name'] for d, _ in found})} packages, {len(skipped)} not audited")
+        lines.append(
+            f"\n{lock_name}: {len(deps)} packages, {len(found)} findings in "
+            f"{len({d['name'] for d, _ in found})} packages, {len(skipped)} not audited"
+        )
         for dep, vuln in sorted(found, key=lambda dv: (dv[0]["name"], dv[1]["id"])):
             ids = {vuln["id"], *vuln.get("aliases", [])}
             ok = not strict and bool(ids & accepted)
             failed |= not ok
             fix = ", ".join(vuln.get("fix_versions") or []) or "no fix"
-            lines.append(f"  {'explained' if ok else 'NEW      '} {dep['name']}=={dep['version']} {vuln['id']} "
-                         f"({', '.join(sorted(ids - {vuln['id']}))}) fixed in: {fix}")
+            lines.append(
+                f"  {'explained' if ok else 'NEW      '} {dep['name']}=={dep['version']} {vuln['id']} "
+                f"({', '.join(sorted(ids - {vuln['id']}))}) fixed in: {fix}"
+            )
         for dep in skipped:
             lines.append(f"  NOT AUDITED {dep['name']}=={dep.get('version', '?')}: {dep['skip_reason']}")
         if skipped:
             failed = True
-            lines.append("  The vulnerability service did not answer for these: run again where PyPI's JSON API "
-                         "or OSV can be reached, or give a local OSV database (OSV_DB=…, see docs/security.md).")
-    lines.append("\n" + ("FAILED: fix or explain the findings marked NEW (docs/security.md)" if failed
-                         else "OK: the web front's packages have no known vulnerability; Rasa's are all explained"))
+            lines.append(
+                "  The vulnerability service did not answer for these: run again where PyPI's JSON API "
+                "or OSV can be reached, or give a local OSV database (OSV_DB=…, see docs/security.md)."
+            )
+    lines.append(
+        "\n"
+        + (
+            "FAILED: fix or explain the findings marked NEW (docs/security.md)"
+            if failed
+            else "OK: the web front's packages have no known vulnerability; Rasa's are all explained"
+        )
+    )
     text = "\n".join(lines) + "\n"
     (out / "summary.txt").write_text(text, encoding="utf-8")
     print(text, end="")

@@ -1,13 +1,13 @@
-"""Our Rasa components and the plain modules behind them, without a trained model."""
-import asyncio
+"""Our Rasa components and the plain modules behind them, without a trained model.
+(The custom-action safety net: tests/speedups/test_remote_action.py.)"""
 
 import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import language, safety
-from bot.nlu.gates import LanguageGate, SafetyGate
-from bot.nlu.tokenizer import SwedishTokenizer
+from bot.domain import language, safety
+from bot.rasa_plugins.gates import LanguageGate, SafetyGate
+from bot.rasa_plugins.tokenizer import SwedishTokenizer
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def test_tokenizer_folds_and_lemmatizes(tokenizer):
 def test_tokenizer_keeps_offsets_into_the_original_text(tokenizer):
     text = "bor i Umeå nu"
     umea = _tokens(tokenizer, text)[2]
-    assert text[umea.start:umea.end] == "Umeå"
+    assert text[umea.start : umea.end] == "Umeå"
 
 
 def test_unaccented_and_accented_give_same_tokens(tokenizer):
@@ -88,7 +88,7 @@ def test_configured_safety_gate_promotes_a_weak_danger_signal():
     """config.yml's gate: a danger DIET sees with 0.22 wins over a confident victim_help."""
     from conftest import pipeline_settings
 
-    gate = SafetyGate({**SafetyGate.get_default_config(), **pipeline_settings("bot.nlu.gates.SafetyGate")})
+    gate = SafetyGate({**SafetyGate.get_default_config(), **pipeline_settings("bot.rasa_plugins.gates.SafetyGate")})
     m = _message("han tog mina papper", "victim_help", [("victim_help", 0.7), ("immediate_danger", 0.22)])
     gate.process([m])
     assert m.get(INTENT)["name"] == "immediate_danger"
@@ -97,13 +97,16 @@ def test_configured_safety_gate_promotes_a_weak_danger_signal():
     assert low.get(INTENT)["name"] == "victim_help"
 
 
-@pytest.mark.parametrize("text,intent,expected", [
-    ("min dotter är 15 och säljer sex", "worried_about_other", True),
-    ("en kille på 16 får betalt för bilder av en vuxen", "report_suspicion", True),
-    ("vad är straffet för sexköp av någon under 18", "faq", False),
-    ("jag köper sex och har tre barn", "want_to_stop_buying", False),
-    ("min son är 15 och spelar fotboll", "worried_about_other", False),
-])
+@pytest.mark.parametrize(
+    "text,intent,expected",
+    [
+        ("min dotter är 15 och säljer sex", "worried_about_other", True),
+        ("en kille på 16 får betalt för bilder av en vuxen", "report_suspicion", True),
+        ("vad är straffet för sexköp av någon under 18", "faq", False),
+        ("jag köper sex och har tre barn", "want_to_stop_buying", False),
+        ("min son är 15 och spelar fotboll", "worried_about_other", False),
+    ],
+)
 def test_child_cue_needs_minor_and_exploitation(text, intent, expected):
     assert safety.child_cue(text, intent, safety.load_rules()) is expected
 
@@ -117,7 +120,9 @@ def test_broken_safety_file_names_the_place(tmp_path):
 
 def test_language_gate_marks_english():
     gate = LanguageGate(LanguageGate.get_default_config())
-    m = _message("I want to stop buying sex, where can I get help?", "want_to_stop_buying", [("want_to_stop_buying", 0.6)])
+    m = _message(
+        "I want to stop buying sex, where can I get help?", "want_to_stop_buying", [("want_to_stop_buying", 0.6)]
+    )
     gate.process([m])
     assert m.get(INTENT)["name"] == "other_language"
     assert m.get("language") == "en"
@@ -136,77 +141,37 @@ def test_language_gate_keeps_a_confident_swedish_intent():
     assert unsure.get(INTENT)["name"] == "other_language"
 
 
-@pytest.mark.parametrize("text", [
-    "jag vill sluta kopa sex", "ar det olagligt att kopa sex i sverige", "min kompis koper sex vad gor jag",
-    "hej", "kast", "vad händer om man blir tagen för sexköp utomlands", "jeg vil stoppe med at købe sex",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jag vill sluta kopa sex",
+        "ar det olagligt att kopa sex i sverige",
+        "min kompis koper sex vad gor jag",
+        "hej",
+        "kast",
+        "vad händer om man blir tagen för sexköp utomlands",
+        "jeg vil stoppe med at købe sex",
+    ],
+)
 def test_swedish_and_neighbours_are_served(text):
     assert language.foreign_language(text) is None
 
 
-@pytest.mark.parametrize("text,code", [
-    ("my husband buys sex, what do I do", "en"), ("Pomocy, potrzebuję pomocy teraz", "pl"),
-    ("necesito ayuda por favor ahora", "es"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("my husband buys sex, what do I do", "en"),
+        ("Pomocy, potrzebuję pomocy teraz", "pl"),
+        ("necesito ayuda por favor ahora", "es"),
+    ],
+)
 def test_foreign_languages_are_detected(text, code):
     verdict = language.foreign_language(text)
     assert verdict and verdict.language == code
 
 
-def test_failed_custom_action_answers_with_national_lines():
-    """bot.rasa_main: a custom action whose server is down utters the fallback response."""
-    from rasa.core.channels import CollectingOutputChannel
-    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.trackers import DialogueStateTracker
-    from rasa.utils.endpoints import EndpointConfig
-
-    from bot.rasa_main import FALLBACK_NAME, ResilientRemoteAction
-
-    domain = Domain.load("domain.yml")
-    action = ResilientRemoteAction("action_referral", EndpointConfig("http://127.0.0.1:9/webhook"))
-    tracker = DialogueStateTracker("t", domain.slots)
-    events = asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses),
-                                    tracker, domain))
-    assert len(events) == 1 and "112" in events[0].text
-    assert "020-50 50 50" in events[0].text
-    assert events[0].metadata["fallback"] == FALLBACK_NAME
-
-
-@pytest.mark.parametrize("result", [
-    {"events": [{"event": "slot", "name": "location", "value": "Umeå"}], "responses": [{"text": "hej"}]},
-    {"events": [], "responses": []},
-    {"events": [{"event": "bot", "text": "x", "data": {}}]},
-    {"events": [{"event": "no_such_event"}], "responses": []},
-    {"events": "not a list"},
-    {"responses": ["not an object"]},
-    [],
-])
-def test_action_answers_are_validated_as_rasa_does(result):
-    """bot.rasa_main: the validator made once accepts and rejects exactly what Rasa's does."""
-    from jsonschema import ValidationError
-    from rasa.core.actions.action import RemoteAction
-    from rasa.utils.endpoints import EndpointConfig
-
-    from bot.rasa_main import ResilientRemoteAction
-
-    ours = ResilientRemoteAction("action_referral", EndpointConfig("http://127.0.0.1:9/webhook"))
-    outcomes = []
-    for validate in (ours._validate_action_result, lambda r: RemoteAction._validate_action_result(ours, r)):
-        try:
-            outcomes.append(validate(result))
-        except ValidationError as error:
-            outcomes.append(error.message)
-    assert outcomes[0] == outcomes[1]
-    valid = result and isinstance(result, dict) and result.get("events") != "not a list" and \
-        result.get("responses") != ["not an object"] and "no_such_event" not in str(result)
-    assert (outcomes[0] is True) == bool(valid), outcomes[0]
-    if outcomes[0] is not True:
-        assert "Failed to validate Action server response" in outcomes[0]
-
-
 def _location_extractor():
-    from bot.nlu.location import LocationExtractor
+    from bot.rasa_plugins.location import LocationExtractor
 
     return LocationExtractor(LocationExtractor.get_default_config())
 

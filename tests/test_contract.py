@@ -1,19 +1,21 @@
 """The project against the intent contract (content/contract/intents.yml): names, answers, facts, numbers."""
+
 import re
-from pathlib import Path
 
 import pytest
 import yaml
-
-from bot import contract
-from bot.evaluation import load_examples
-
 from conftest import ROOT
+
+from bot.domain import contract
+from bot.tools.evaluation import load_examples
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 # The answers of the retrieval intents (faq/…, myth/…): data/responses/*.yml.
-FAQ_RESPONSES = {name: variants for path in sorted((ROOT / "data" / "responses").glob("*.yml"))
-                 for name, variants in yaml.safe_load(path.read_text(encoding="utf-8"))["responses"].items()}
+FAQ_RESPONSES = {
+    name: variants
+    for path in sorted((ROOT / "data" / "responses").glob("*.yml"))
+    for name, variants in yaml.safe_load(path.read_text(encoding="utf-8"))["responses"].items()
+}
 EXAMPLES = load_examples(str(ROOT / "data" / "nlu"))
 # Answers given by responses (not by custom actions): intent → response name.
 RESPONSE_FOR = {
@@ -38,8 +40,16 @@ def test_every_contract_intent_is_in_the_domain():
 @pytest.mark.parametrize("name", contract.intent_names())
 def test_every_contract_intent_has_training_examples(name):
     count = sum(e.intent == name for e in EXAMPLES)
-    safety_or_help = name in {"crisis", "immediate_danger", "child_at_risk", "want_to_stop_buying",
-                              "find_kast", "victim_help", "worried_about_other", "report_suspicion"}
+    safety_or_help = name in {
+        "crisis",
+        "immediate_danger",
+        "child_at_risk",
+        "want_to_stop_buying",
+        "find_kast",
+        "victim_help",
+        "worried_about_other",
+        "report_suspicion",
+    }
     assert count >= (60 if safety_or_help else 30), f"{name}: {count} examples"
 
 

@@ -1,13 +1,14 @@
 """bench.cv_lab: replaying the pipeline's tail gives the same answers as parsing the whole message."""
-from bench.cv_lab import Fold, pipeline_index
-from bot.evaluation import full_intent, load_examples
-from bot.nlu.linear_blend import LinearBlend
 
 from conftest import ROOT
 
+from bench.cv_lab import Fold, pipeline_index
+from bot.rasa_plugins.linear_blend import LinearBlend
+from bot.tools.evaluation import full_intent, load_examples
+
 
 def test_pipeline_index_reads_rasas_node_names():
-    assert pipeline_index("run_bot.nlu.linear_blend.LinearBlend5") == 5
+    assert pipeline_index("run_bot.rasa_plugins.linear_blend.LinearBlend5") == 5
     assert pipeline_index("run_CountVectorsFeaturizer12") == 12
 
 

@@ -2,6 +2,7 @@
 on its own slim image with everything it loads, Redis with a password, PostgreSQL with an app role
 that is not a superuser, and no container with Linux capabilities, a writable root or a way to gain
 privileges."""
+
 from __future__ import annotations
 
 import re
@@ -48,9 +49,11 @@ def test_networks_are_split():
 def test_the_counting_role_can_touch_only_the_counters():
     script = (DEPLOY / "postgres" / "10-app-role.sh").read_text(encoding="utf-8")
     grants = [line for line in script.splitlines() if "counts_user" in line and line.startswith("GRANT")]
-    assert grants == ['GRANT CONNECT ON DATABASE :"db" TO :"counts_user";',
-                      'GRANT USAGE ON SCHEMA public TO :"counts_user";',
-                      'GRANT SELECT, INSERT, UPDATE ON campaign_counts TO :"counts_user";']
+    assert grants == [
+        'GRANT CONNECT ON DATABASE :"db" TO :"counts_user";',
+        'GRANT USAGE ON SCHEMA public TO :"counts_user";',
+        'GRANT SELECT, INSERT, UPDATE ON campaign_counts TO :"counts_user";',
+    ]
     assert "COUNTS_PASSWORD" in SERVICES["web"]["environment"]["WEB_COUNTS_DB"]
 
 
@@ -114,8 +117,9 @@ def test_the_web_front_has_its_own_slim_image():
     assert web["build"]["dockerfile"] == "deploy/web.Dockerfile"
     assert re.search(r"^FROM python:3\.1[0-9]-slim$", DOCKERFILE, re.M)
     assert "-r /tmp/requirements-web.lock" in DOCKERFILE and "requirements.lock" not in DOCKERFILE.replace(
-        "requirements-web.lock", "")
-    instructions = "\n".join(l for l in DOCKERFILE.splitlines() if not l.startswith("#")).lower()
+        "requirements-web.lock", ""
+    )
+    instructions = "\n".join(row for row in DOCKERFILE.splitlines() if not row.startswith("#")).lower()
     assert "rasa" not in instructions and "models/" not in instructions
     # counters over `counts` as the counting role; never the conversations' role or password
     assert web["environment"]["WEB_COUNTS_DB"].startswith("postgresql://${COUNTS_USER")

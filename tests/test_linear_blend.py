@@ -1,26 +1,36 @@
-"""bot.nlu.linear and bot.nlu.linear_blend: the linear intent model and its blend with DIET and the
+"""bot.domain.linear_classifier and bot.rasa_plugins.linear_blend: the linear intent model and its blend with DIET and the
 ResponseSelector."""
+
 import numpy as np
 import pytest
+from conftest import ROOT, pipeline_settings
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME, TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.evaluation import full_intent, load_examples
-from bot.nlu.linear import LinearModel, blend_intents, blend_topics, char_ngrams, word_ngrams
-from bot.nlu.linear_blend import PROBABILITIES, LinearBlend, TopicBlend, words
-
-from conftest import ROOT, pipeline_settings
+from bot.domain.linear_classifier import LinearModel, blend_intents, blend_topics, char_ngrams, word_ngrams
+from bot.rasa_plugins.linear_blend import PROBABILITIES, LinearBlend, TopicBlend, words
+from bot.tools.evaluation import full_intent, load_examples
 
 DOCS = [
-    ("hej hej", "greet"), ("hejsan", "greet"), ("god morgon", "greet"), ("hallå där", "greet"),
-    ("tack så mycket", "thank"), ("tack", "thank"), ("tusen tack", "thank"), ("stort tack för hjälpen", "thank"),
-    ("vad säger lagen om sexköp", "faq/law"), ("är det olagligt att köpa sex", "faq/law"),
-    ("vilken lag gäller sexköp", "faq/law"), ("är sexköp förbjudet", "faq/law"),
-    ("vad är kast", "faq/kast_what"), ("vad betyder kast", "faq/kast_what"),
-    ("vad är kast för något", "faq/kast_what"), ("berätta vad kast är", "faq/kast_what"),
+    ("hej hej", "greet"),
+    ("hejsan", "greet"),
+    ("god morgon", "greet"),
+    ("hallå där", "greet"),
+    ("tack så mycket", "thank"),
+    ("tack", "thank"),
+    ("tusen tack", "thank"),
+    ("stort tack för hjälpen", "thank"),
+    ("vad säger lagen om sexköp", "faq/law"),
+    ("är det olagligt att köpa sex", "faq/law"),
+    ("vilken lag gäller sexköp", "faq/law"),
+    ("är sexköp förbjudet", "faq/law"),
+    ("vad är kast", "faq/kast_what"),
+    ("vad betyder kast", "faq/kast_what"),
+    ("vad är kast för något", "faq/kast_what"),
+    ("berätta vad kast är", "faq/kast_what"),
 ]
 
 
@@ -55,8 +65,12 @@ def test_features_are_sklearns_tfidf():
 
 def test_learns_and_generalises_to_unseen_wording():
     model = _fit()
-    for text, expected in [("hej där", "greet"), ("tack tack", "thank"), ("vad ar kast", "faq/kast_what"),
-                           ("är det förbjudet att köpa sex", "faq/law")]:
+    for text, expected in [
+        ("hej där", "greet"),
+        ("tack tack", "thank"),
+        ("vad ar kast", "faq/kast_what"),
+        ("är det förbjudet att köpa sex", "faq/law"),
+    ]:
         p = model.predict(text.split())
         assert max(p, key=p.get) == expected, (text, p)
         assert sum(p.values()) == pytest.approx(1.0)
@@ -80,8 +94,10 @@ def test_save_and_load_give_the_same_probabilities(tmp_path):
 def test_blend_intents_sums_topics_and_weights():
     diet = [{"name": "faq", "confidence": 0.6}, {"name": "greet", "confidence": 0.4}]
     linear = {"faq/law": 0.1, "faq/kast_what": 0.1, "greet": 0.2, "thank": 0.6}
-    assert blend_intents(diet, linear, 0.0)[:2] == [{"name": "faq", "confidence": 0.6},
-                                                     {"name": "greet", "confidence": 0.4}]
+    assert blend_intents(diet, linear, 0.0)[:2] == [
+        {"name": "faq", "confidence": 0.6},
+        {"name": "greet", "confidence": 0.4},
+    ]
     only_linear = {r["name"]: r["confidence"] for r in blend_intents(diet, linear, 1.0)}
     assert only_linear == pytest.approx({"faq": 0.2, "greet": 0.2, "thank": 0.6})
     half = blend_intents(diet, linear, 0.5)
@@ -94,7 +110,10 @@ def test_blend_topics_renormalises_the_linear_topics():
     alone = blend_topics([], linear, 1.0, "faq")
     assert [t["intent_response_key"] for t in alone] == ["faq/kast_what", "faq/law"]
     assert alone[0]["confidence"] == pytest.approx(0.75)
-    selector = [{"intent_response_key": "faq/law", "confidence": 0.9}, {"intent_response_key": "faq/kast_what", "confidence": 0.1}]
+    selector = [
+        {"intent_response_key": "faq/law", "confidence": 0.9},
+        {"intent_response_key": "faq/kast_what", "confidence": 0.1},
+    ]
     blended = {t["intent_response_key"]: t["confidence"] for t in blend_topics(selector, linear, 0.5, "faq")}
     assert blended == pytest.approx({"faq/law": 0.575, "faq/kast_what": 0.425})
 
@@ -112,8 +131,17 @@ def test_components_set_intent_ranking_and_faq_answer():
     assert message.get("intent")["name"] == "faq", "the linear model outweighs DIET's weak greet"
     assert message.get("intent_ranking")[0] == message.get("intent")
     assert "linear_model_probabilities" not in message.as_dict(only_output_properties=True)
-    message.set(RESPONSE_SELECTOR_PROPERTY_NAME, {"faq": {"ranking": [
-        {"intent_response_key": "faq/law", "confidence": 0.6}, {"intent_response_key": "faq/kast_what", "confidence": 0.4}]}})
+    message.set(
+        RESPONSE_SELECTOR_PROPERTY_NAME,
+        {
+            "faq": {
+                "ranking": [
+                    {"intent_response_key": "faq/law", "confidence": 0.6},
+                    {"intent_response_key": "faq/kast_what", "confidence": 0.4},
+                ]
+            }
+        },
+    )
     TopicBlend({"topic_weight": 0.5}).process([message])
     response = message.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]
     assert response["intent_response_key"] == "faq/kast_what"
@@ -126,15 +154,19 @@ def test_use_lemma_chooses_which_token_form_the_model_reads():
     message.set(TOKENS_NAMES["text"], [Token("kopte", 0, lemma="kopa"), Token("sex", 6, lemma="sex")])
     assert words(message) == ["kopa", "sex"]
     assert words(message, use_lemma=False) == ["kopte", "sex"]
-    model = LinearModel.fit([["kopte", "sex"], ["hej"], ["kopa", "sex"], ["hej", "hej"]],
-                            ["faq/law", "greet", "greet", "greet"], min_df=1, c=100)
+    model = LinearModel.fit(
+        [["kopte", "sex"], ["hej"], ["kopa", "sex"], ["hej", "hej"]],
+        ["faq/law", "greet", "greet", "greet"],
+        min_df=1,
+        c=100,
+    )
     seen = {}
     for use_lemma in (True, False):
         blend = LinearBlend({"use_lemma": use_lemma}, None, None, model)
         blend.process([message])
         seen[use_lemma] = message.get("intent")["name"]
     assert seen == {True: "greet", False: "faq"}, "each setting reads its own form of the words"
-    assert pipeline_settings("bot.nlu.linear_blend.LinearBlend")["use_lemma"] is False
+    assert pipeline_settings("bot.rasa_plugins.linear_blend.LinearBlend")["use_lemma"] is False
 
 
 def test_topic_blend_needs_the_selector_and_the_linear_model():
@@ -143,18 +175,28 @@ def test_topic_blend_needs_the_selector_and_the_linear_model():
     assert message.get(RESPONSE_SELECTOR_PROPERTY_NAME) is None and message.get(PROBABILITIES) is None
     LinearBlend({}, None, None, _fit()).process([message])
     TopicBlend({}).process([message])
-    assert message.get(PROBABILITIES) and message.get(RESPONSE_SELECTOR_PROPERTY_NAME) is None, \
+    assert message.get(PROBABILITIES) and message.get(RESPONSE_SELECTOR_PROPERTY_NAME) is None, (
         "the selector did not run (not an FAQ question): no topic is made up"
+    )
 
 
 def test_config_blends_before_the_selector_and_the_fallback():
     import yaml
 
     names = [c["name"] for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]]
-    order = [names.index(n) for n in ("DIETClassifier", "bot.nlu.linear_blend.LinearBlend", "ResponseSelector",
-                                      "bot.nlu.linear_blend.TopicBlend", "FallbackClassifier", "bot.nlu.gates.SafetyGate")]
+    order = [
+        names.index(n)
+        for n in (
+            "bot.rasa_plugins.classifiers.DIETClassifier",
+            "bot.rasa_plugins.linear_blend.LinearBlend",
+            "bot.rasa_plugins.classifiers.ResponseSelector",
+            "bot.rasa_plugins.linear_blend.TopicBlend",
+            "FallbackClassifier",
+            "bot.rasa_plugins.gates.SafetyGate",
+        )
+    ]
     assert order == sorted(order)
-    assert 0 < pipeline_settings("bot.nlu.linear_blend.LinearBlend")["intent_weight"] < 1
+    assert 0 < pipeline_settings("bot.rasa_plugins.linear_blend.LinearBlend")["intent_weight"] < 1
 
 
 def test_trained_model_blend_is_at_least_as_good_as_diet_alone(parser, monkeypatch):

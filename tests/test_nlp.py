@@ -1,5 +1,6 @@
-"""bot.nlp: lemmas from the on-disk store are exactly spaCy's lookup lemmas, the tokenizer output is
+"""bot.domain.lemmas: lemmas from the on-disk store are exactly spaCy's lookup lemmas, the tokenizer output is
 unchanged, the store rebuilds itself when missing, broken or stale, and it is small in memory."""
+
 import gzip
 import json
 import os
@@ -17,9 +18,9 @@ from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
 from spacy.util import load_language_data, registry
 
-from bot import nlp
-from bot.nlu.tokenizer import SwedishTokenizer
-from bot.text import fold
+from bot.domain import lemmas as nlp
+from bot.domain.text import fold
+from bot.rasa_plugins.tokenizer import SwedishTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,11 +47,52 @@ def _old_lemmas(old_nlp, words):
 
 
 ODD_WORDS = [
-    "kopa", "köpa", "KÖPER", "Köper", "Göteborg", "GÖTEBORG", "göteborg", "Umeå", "umea", "ÅÄÖ",
-    "åäö", "Åsa", "Flickorna", "flickorna", "FLICKORNA", "e-post", "020-50", "112", "3,5",
-    "sexköp", "sexkopslagen", "människohandel", "Människohandeln", "det", "Det", "neg",
-    "possessive", "ADJ", "NOUN", "ORTH", "x" * 33, "x" * 34, "ord" * 20, ",", "!", "...", "😭",
-    "\x00\x01", "é", "café", "Ångermanland", "polisen", "Polisen", "POLISEN", "hej", "Hej",
+    "kopa",
+    "köpa",
+    "KÖPER",
+    "Köper",
+    "Göteborg",
+    "GÖTEBORG",
+    "göteborg",
+    "Umeå",
+    "umea",
+    "ÅÄÖ",
+    "åäö",
+    "Åsa",
+    "Flickorna",
+    "flickorna",
+    "FLICKORNA",
+    "e-post",
+    "020-50",
+    "112",
+    "3,5",
+    "sexköp",
+    "sexkopslagen",
+    "människohandel",
+    "Människohandeln",
+    "det",
+    "Det",
+    "neg",
+    "possessive",
+    "ADJ",
+    "NOUN",
+    "ORTH",
+    "x" * 33,
+    "x" * 34,
+    "ord" * 20,
+    ",",
+    "!",
+    "...",
+    "😭",
+    "\x00\x01",
+    "é",
+    "café",
+    "Ångermanland",
+    "polisen",
+    "Polisen",
+    "POLISEN",
+    "hej",
+    "Hej",
 ]
 
 
@@ -119,8 +161,7 @@ def test_tokenizer_output_unchanged(old_nlp, fold_diacritics):
     tokenizer = SwedishTokenizer(config)
     fold_text = fold if fold_diacritics else str.lower
     for text in SENTENCES:
-        new = [(t.text, t.start, t.end, t.lemma)
-               for t in tokenizer.tokenize(Message({TEXT: text}), TEXT)]
+        new = [(t.text, t.start, t.end, t.lemma) for t in tokenizer.tokenize(Message({TEXT: text}), TEXT)]
         assert new == _old_tokenize(old_nlp, text, fold_text), text
 
 
@@ -128,8 +169,7 @@ def test_lemmas_unchanged(old_nlp):
     for text in SENTENCES:
         old = [t.lemma_.lower() for t in old_nlp(text) if not (t.is_punct or t.is_space)]
         assert nlp.lemmas(text) == old, text
-    assert nlp.lemmas("Jag köper sex i Göteborg, flickorna!")[1:] == [
-        "köpa", "sex", "i", "göteborg", "flicka"]
+    assert nlp.lemmas("Jag köper sex i Göteborg, flickorna!")[1:] == ["köpa", "sex", "i", "göteborg", "flicka"]
 
 
 def test_pipeline_has_no_in_memory_table():
@@ -139,8 +179,15 @@ def test_pipeline_has_no_in_memory_table():
 
 # ---- the store file: built, rebuilt, shared -------------------------------------------------
 
-TINY = {"köper": "köpa", "Köper": "köpa", "flickorna": "flicka", 'sa"de': "säga",
-        "tv\\å": "två", "åt": "äta", "same": "same"}
+TINY = {
+    "köper": "köpa",
+    "Köper": "köpa",
+    "flickorna": "flicka",
+    'sa"de': "säga",
+    "tv\\å": "två",
+    "åt": "äta",
+    "same": "same",
+}
 
 
 def _write_source(path, data, indent=4):
@@ -256,15 +303,16 @@ def test_stream_reader_matches_json(tmp_path):
 
 _MEASURE = r"""
 import json, sys
+sys.modules["tensorflow"] = None  # spaCy's thinc would import it (6 s); the lemma store does not use it
 def rss():
     with open("/proc/self/status") as f:
         return next(int(l.split()[1]) for l in f if l.startswith("VmRSS:")) / 1024
-import bot.nlp
+import bot.domain.lemmas
 before = rss()
-lemmas = bot.nlp.lemmas("Jag köper sex i Göteborg, flickorna!")
+lemmas = bot.domain.lemmas.lemmas("Jag köper sex i Göteborg, flickorna!")
 loaded = rss()
 for i in range(int(sys.argv[1])):  # distinct words: fills the lookup cache
-    bot.nlp.lemma("ord%dx" % i)
+    bot.domain.lemmas.lemma("ord%dx" % i)
 print(json.dumps({"lemmas": lemmas, "load_mb": loaded - before, "full_cache_mb": rss() - before}))
 """
 
@@ -272,8 +320,15 @@ print(json.dumps({"lemmas": lemmas, "load_mb": loaded - before, "full_cache_mb":
 def test_lemma_lookup_is_small_in_memory():
     nlp.lemma_store()  # built beforehand: the subprocess measures loading, not building
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    out = subprocess.run([sys.executable, "-c", _MEASURE, str(nlp.CACHE_SIZE)], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=300, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(nlp.CACHE_SIZE)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["lemmas"] == ["jag", "köpa", "sex", "i", "göteborg", "flicka"]
     assert result["load_mb"] < 40, result  # spaCy's in-memory table: about 210 MB

@@ -5,12 +5,12 @@ accuracy ≥ 0.92 on the whole set and ≥ 0.90 on the buyer's conversation, rec
 intent, no safety answer for a buyer's statement of shame, anger or reasons, and at least 80 % of
 the on-topic questions that no verified fact answers get no topic answer.
 """
+
 import pytest
-
-from bot.evaluation import BUYER_INTENTS, NOT_CRISIS, UNANSWERABLE, load_examples, load_sections
-from bot.safety import SAFETY_INTENTS
-
 from conftest import ROOT
+
+from bot.domain.safety import SAFETY_INTENTS
+from bot.tools.evaluation import BUYER_INTENTS, NOT_CRISIS, UNANSWERABLE, load_examples, load_sections
 
 HOLDOUT = ROOT / "tests" / "nlu_holdout.yml"
 
@@ -35,7 +35,7 @@ def test_holdout_covers_every_contract_intent(contract):
 
 def test_holdout_is_not_in_training_data():
     """Compared as the model sees text: folded (no case, å/ä/ö or punctuation)."""
-    from bot.text import fold
+    from bot.domain.text import fold
 
     training = {fold(e.text) for e in load_examples(str(ROOT / "data" / "nlu"))}
     leaked = [e.text for e in load_examples(str(HOLDOUT)) if fold(e.text) in training]

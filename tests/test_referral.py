@@ -1,7 +1,8 @@
-"""Replies built by bot.referral (and the cues of bot.situation): routing, honesty, length, facts."""
+"""Replies built by bot.domain.referral (and the cues of bot.domain.situation): routing, honesty, length, facts."""
+
 import pytest
 
-from bot import contract, places, referral, resources, situation
+from bot.domain import contract, places, referral, resources, situation
 
 KAST_COUNTIES = {r.county for r in resources.load().of_kind("kast")}
 MAX_WORDS = 80
@@ -17,9 +18,18 @@ def _check(replies):
 
 
 def test_kast_counties_are_the_ten_of_the_fact_sheet():
-    assert KAST_COUNTIES == {"Stockholms län", "Västra Götalands län", "Västmanlands län", "Västerbottens län",
-                             "Värmlands län", "Jämtlands län", "Norrbottens län", "Jönköpings län",
-                             "Västernorrlands län", "Skåne län"}
+    assert KAST_COUNTIES == {
+        "Stockholms län",
+        "Västra Götalands län",
+        "Västmanlands län",
+        "Västerbottens län",
+        "Värmlands län",
+        "Jämtlands län",
+        "Norrbottens län",
+        "Jönköpings län",
+        "Västernorrlands län",
+        "Skåne län",
+    }
 
 
 def test_malmo_gets_evonhuset():
@@ -37,7 +47,10 @@ def test_every_municipality(place):
         assert "ingen KAST-mottagning" not in text
         assert replies[-1].buttons  # "Är det anonymt?" / "Hur går det till?"
     else:
-        assert f"ingen KAST-mottagning i {place.county}" in text and f"socialtjänsten {places.in_place(place.name)}" in text
+        assert (
+            f"ingen KAST-mottagning i {place.county}" in text
+            and f"socialtjänsten {places.in_place(place.name)}" in text
+        )
         assert "Preventell" in text
 
 
@@ -47,17 +60,20 @@ def test_every_county(county):
     assert ("ingen KAST-mottagning" in text) == (county not in KAST_COUNTIES)
 
 
-@pytest.mark.parametrize("town,expected", [
-    ("Solna", ["KAST Stockholm", "avtal", "Stockholms stad"]),
-    ("Lund", ["Evonhuset i Malmö", "avtal", "020-35 40 40"]),
-    ("Lycksele", ["KAST Umeå och KAST Skellefteå", "avtal"]),
-    ("Mölndal", ["KAST Göteborg", "avtal"]),
-    ("Huskvarna", ["I Jönköping finns KAST Jönköpings län"]),
-    ("Ånge", ["KAST Västernorrland i Sundsvall tar emot dig som bor i Ånge", "sekretess"]),
-    ("Krokom", ["KAST Jämtland i Östersund tar emot dig som bor i Krokom"]),
-    ("Jämtland", ["KAST Jämtland i Östersund tar emot från hela Jämtlands län"]),
-    ("Västerbotten", ["I Västerbottens län finns KAST Umeå och KAST Skellefteå", "din kommun"]),
-])
+@pytest.mark.parametrize(
+    "town,expected",
+    [
+        ("Solna", ["KAST Stockholm", "avtal", "Stockholms stad"]),
+        ("Lund", ["Evonhuset i Malmö", "avtal", "020-35 40 40"]),
+        ("Lycksele", ["KAST Umeå och KAST Skellefteå", "avtal"]),
+        ("Mölndal", ["KAST Göteborg", "avtal"]),
+        ("Huskvarna", ["I Jönköping finns KAST Jönköpings län"]),
+        ("Ånge", ["KAST Västernorrland i Sundsvall tar emot dig som bor i Ånge", "sekretess"]),
+        ("Krokom", ["KAST Jämtland i Östersund tar emot dig som bor i Krokom"]),
+        ("Jämtland", ["KAST Jämtland i Östersund tar emot från hela Jämtlands län"]),
+        ("Västerbotten", ["I Västerbottens län finns KAST Umeå och KAST Skellefteå", "din kommun"]),
+    ],
+)
 def test_routing_within_county_is_honest(town, expected):
     text = _check(referral.for_place(places.find_place(town)))
     for part in expected:
@@ -72,8 +88,20 @@ def test_unverified_numbers_are_not_invented():
 def test_national_options():
     replies = referral.national_kast()
     text = _check(replies)
-    for town in ("Stockholm", "Göteborg", "Västerås", "Umeå", "Karlstad", "Östersund", "Luleå", "Skellefteå",
-                 "Jönköping", "Sundsvall", "Evonhuset", "020-35 40 40"):
+    for town in (
+        "Stockholm",
+        "Göteborg",
+        "Västerås",
+        "Umeå",
+        "Karlstad",
+        "Östersund",
+        "Luleå",
+        "Skellefteå",
+        "Jönköping",
+        "Sundsvall",
+        "Evonhuset",
+        "020-35 40 40",
+    ):
         assert town in text
     assert [b["payload"] for b in replies[-1].buttons] == ["/faq/kast_anonymous", "/faq/kast_how"]
 
@@ -130,18 +158,24 @@ def test_affirmation():
     assert reply.buttons[-1] == {"title": "Nej, något annat", "payload": "/out_of_scope"}
 
 
-@pytest.mark.parametrize("text,intent,expected", [
-    ("jag säljer sex", "victim_help", "sells_sex"), ("jag har sålt sex", "victim_help", "sells_sex"),
-    ("jag tvingas", "victim_help", "trafficking"), ("de tog mitt pass", "victim_help", "trafficking"),
-    ("jag har en skuld till dem", "victim_help", "trafficking"), ("jag tvingas sälja sex", "victim_help", "trafficking"),
-    ("jag behöver hjälp", "victim_help", None),
-    ("min man köper sex", "worried_about_other", "relative_of_buyer"),
-    ("min pappa kopte sex", "worried_about_other", "relative_of_buyer"),
-    ("min kompis säljer sex", "worried_about_other", "relative_of_seller"),
-    ("min vän utnyttjas", "worried_about_other", "relative_of_seller"),
-    ("min partner köper och säljer sex", "worried_about_other", None),
-    ("jag är orolig för min bror", "worried_about_other", None),
-])
+@pytest.mark.parametrize(
+    "text,intent,expected",
+    [
+        ("jag säljer sex", "victim_help", "sells_sex"),
+        ("jag har sålt sex", "victim_help", "sells_sex"),
+        ("jag tvingas", "victim_help", "trafficking"),
+        ("de tog mitt pass", "victim_help", "trafficking"),
+        ("jag har en skuld till dem", "victim_help", "trafficking"),
+        ("jag tvingas sälja sex", "victim_help", "trafficking"),
+        ("jag behöver hjälp", "victim_help", None),
+        ("min man köper sex", "worried_about_other", "relative_of_buyer"),
+        ("min pappa kopte sex", "worried_about_other", "relative_of_buyer"),
+        ("min kompis säljer sex", "worried_about_other", "relative_of_seller"),
+        ("min vän utnyttjas", "worried_about_other", "relative_of_seller"),
+        ("min partner köper och säljer sex", "worried_about_other", None),
+        ("jag är orolig för min bror", "worried_about_other", None),
+    ],
+)
 def test_situation_cues(text, intent, expected):
     assert situation.detect(text, intent) == expected
 

@@ -1,11 +1,12 @@
 """The support-service registry: content/resources.yml, its schema, its facts and sources."""
+
 import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 
-from bot import contract, places, resources
+from bot.domain import contract, places, resources
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = resources.load()
@@ -81,12 +82,20 @@ def test_area_names_are_gazetteer_names():
             assert places.get(name).kind == "län"
 
 
-@pytest.mark.parametrize("town,serving,in_county", [
-    ("Malmö", ["evonhuset"], []), ("Lund", [], ["evonhuset"]), ("Solna", [], ["kast_stockholm"]),
-    ("Huskvarna", ["kast_jonkoping"], []), ("Ånge", ["kast_vasternorrland"], []),
-    ("Krokom", ["kast_ostersund"], []), ("Lycksele", [], ["kast_umea", "kast_skelleftea"]),
-    ("Kalmar", [], []), ("Gotland", [], []),
-])
+@pytest.mark.parametrize(
+    "town,serving,in_county",
+    [
+        ("Malmö", ["evonhuset"], []),
+        ("Lund", [], ["evonhuset"]),
+        ("Solna", [], ["kast_stockholm"]),
+        ("Huskvarna", ["kast_jonkoping"], []),
+        ("Ånge", ["kast_vasternorrland"], []),
+        ("Krokom", ["kast_ostersund"], []),
+        ("Lycksele", [], ["kast_umea", "kast_skelleftea"]),
+        ("Kalmar", [], []),
+        ("Gotland", [], []),
+    ],
+)
 def test_near(town, serving, in_county):
     near = REGISTRY.near(places.find_place(town), "kast")
     assert ([r.id for r in near.serving], [r.id for r in near.in_county]) == (serving, in_county)
@@ -116,23 +125,26 @@ def test_good_entry_parses():
     assert resources.parse(GOOD).get("test_line").phone == "020-50 50 50"
 
 
-@pytest.mark.parametrize("old,new,expected", [
-    ("    source: https://example.org/sida\n", "", ["post 1 (id: test_line)", "'source'", "saknar"]),
-    ("    verified: 2026-01-01\n", "", ["post 1 (id: test_line)", "'verified'", "missing required field"]),
-    ("020-50 50 50", "020-ABC", ["fält 'contact.phone'", "fel format", "digits"]),
-    ("[national_line]", "[hotline]", ["fält 'kinds.0'", "ogiltigt värde 'hotline'", "kast"]),
-    ("https://example.org/sida", "example.org", ["fält 'source'", "https://"]),
-    ("2026-01-01", "1.1.2026", ["fält 'verified'", "ÅÅÅÅ-MM-DD"]),
-    ("2026-01-01", "2026-13-01", ["fält 'verified'", "inget giltigt datum"]),
-    ("2026-01-01", "2999-01-01", ["fält 'verified'", "framtiden"]),
-    ("    for: Alla\n", "    for: Alla\n    fore: x\n", ["okänt fält 'fore'", "unknown field"]),
-    ("{national: true}", "{municipalities: [Götebrog]}", ["area.municipalities", "'Götebrog'", "kommuner.tsv"]),
-    ("{national: true}", "{counties: [Skåne]}", ["area.counties", "'Skåne'"]),
-    ("{national: true}", "{national: true, counties: [Skåne län]}", ["fält 'area'", "national"]),
-    ("{national: true}", "{}", ["fält 'area'", "tomt"]),
-    ("id: test_line", "id: Test Line", ["fält 'id'", "små bokstäver"]),
-    ("{phone: 020-50 50 50}", "{phone: 112}", ["contact.phone", "citattecken"]),
-])
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        ("    source: https://example.org/sida\n", "", ["post 1 (id: test_line)", "'source'", "saknar"]),
+        ("    verified: 2026-01-01\n", "", ["post 1 (id: test_line)", "'verified'", "missing required field"]),
+        ("020-50 50 50", "020-ABC", ["fält 'contact.phone'", "fel format", "digits"]),
+        ("[national_line]", "[hotline]", ["fält 'kinds.0'", "ogiltigt värde 'hotline'", "kast"]),
+        ("https://example.org/sida", "example.org", ["fält 'source'", "https://"]),
+        ("2026-01-01", "1.1.2026", ["fält 'verified'", "ÅÅÅÅ-MM-DD"]),
+        ("2026-01-01", "2026-13-01", ["fält 'verified'", "inget giltigt datum"]),
+        ("2026-01-01", "2999-01-01", ["fält 'verified'", "framtiden"]),
+        ("    for: Alla\n", "    for: Alla\n    fore: x\n", ["okänt fält 'fore'", "unknown field"]),
+        ("{national: true}", "{municipalities: [Götebrog]}", ["area.municipalities", "'Götebrog'", "kommuner.tsv"]),
+        ("{national: true}", "{counties: [Skåne]}", ["area.counties", "'Skåne'"]),
+        ("{national: true}", "{national: true, counties: [Skåne län]}", ["fält 'area'", "national"]),
+        ("{national: true}", "{}", ["fält 'area'", "tomt"]),
+        ("id: test_line", "id: Test Line", ["fält 'id'", "små bokstäver"]),
+        ("{phone: 020-50 50 50}", "{phone: 112}", ["contact.phone", "citattecken"]),
+    ],
+)
 def test_schema_errors_are_clear(old, new, expected):
     assert old in GOOD
     message = _errors(GOOD.replace(old, new))

@@ -1,18 +1,20 @@
 """Safety without a trained model: a minor who sells gets the child answer with the law beside it,
 a message the web front answers itself is screened, the safety answers are what they must be, and
 the privacy promises in the answers are what the code does."""
+
 import re
 
 import pytest
 import yaml
+from conftest import ROOT, pipeline_settings
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import contract, referral, safety
-from bot.nlu.gates import SafetyGate
-from bot.privacy import masking, retention
+from bot.domain import contract, referral, safety
+from bot.privacy import masking
+from bot.rasa_plugins import retention
+from bot.rasa_plugins.gates import SafetyGate
 from bot.web.config import Settings
-from conftest import ROOT, pipeline_settings
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 RULES = safety.load_rules()
@@ -24,7 +26,7 @@ def _text(response):
 
 
 def _gate(text, intent, confidence=0.9, ranking=None):
-    gate = SafetyGate({**SafetyGate.get_default_config(), **pipeline_settings("bot.nlu.gates.SafetyGate")})
+    gate = SafetyGate({**SafetyGate.get_default_config(), **pipeline_settings("bot.rasa_plugins.gates.SafetyGate")})
     m = Message({TEXT: text})
     m.set(INTENT, {"name": intent, "confidence": confidence})
     m.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in (ranking or [(intent, confidence)])])
@@ -52,14 +54,17 @@ def test_a_minor_who_sells_gets_the_child_answer_whatever_the_classifier_chose(t
     assert _gate(text, intent) == "child_at_risk"
 
 
-@pytest.mark.parametrize("text", [
-    "vad är straffet för att köpa sex av en 17-åring",
-    "vad gäller om den som säljer är under 18",
-    "vad säger lagen om man köper sex av någon som är 16",
-    "straff för sexköp av barn",
-    "får man sälja sex om man är vuxen",
-    "jag är 45 och säljer sex",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vad är straffet för att köpa sex av en 17-åring",
+        "vad gäller om den som säljer är under 18",
+        "vad säger lagen om man köper sex av någon som är 16",
+        "straff för sexköp av barn",
+        "får man sälja sex om man är vuxen",
+        "jag är 45 och säljer sex",
+    ],
+)
 def test_an_adults_law_question_about_minors_stays_a_law_question(text):
     assert _gate(text, "faq") == "faq"
 
@@ -75,7 +80,10 @@ def test_the_child_answer_gives_support_and_the_law_side_by_side():
 def test_a_swedish_safety_phrase_counts_even_when_read_as_another_language():
     assert _gate("please help jag vill dö", "other_language", 1.0) == "crisis"
     assert _gate("jag är 15 och säljer nudes", "other_language", 1.0) == "child_at_risk"
-    assert _gate("I want to stop buying sex", "other_language", 1.0, [("other_language", 1.0), ("crisis", 0.5)]) == "other_language"
+    assert (
+        _gate("I want to stop buying sex", "other_language", 1.0, [("other_language", 1.0), ("crisis", 0.5)])
+        == "other_language"
+    )
 
 
 # ---------------------------------------------------------------- screening without a classifier
@@ -85,11 +93,14 @@ FILLER = "Jag har en fråga om lagen och om hur det fungerar. "
 
 
 @pytest.mark.parametrize("where", ["start", "end"])
-@pytest.mark.parametrize("phrase,intent", [
-    ("Jag vill inte leva längre.", "crisis"),
-    ("Han står utanför min dörr nu.", "immediate_danger"),
-    ("Jag är 15 och säljer bilder.", "child_at_risk"),
-])
+@pytest.mark.parametrize(
+    "phrase,intent",
+    [
+        ("Jag vill inte leva längre.", "crisis"),
+        ("Han står utanför min dörr nu.", "immediate_danger"),
+        ("Jag är 15 och säljer bilder.", "child_at_risk"),
+    ],
+)
 def test_screen_reads_the_start_and_the_end_of_a_long_message(where, phrase, intent):
     body = FILLER * 60
     text = phrase + " " + body if where == "start" else body + " " + phrase
@@ -127,10 +138,21 @@ def test_crisis_answer_puts_112_first_then_the_suicide_line():
     assert not contract.missing_facts("crisis", text)
 
 
-@pytest.mark.parametrize("response", [
-    "utter_greet", "utter_goodbye", "utter_bot_challenge", "utter_insult", "utter_other_language",
-    "utter_conversation_deleted", "utter_crisis", "utter_immediate_danger", "utter_child_at_risk", "utter_default",
-])
+@pytest.mark.parametrize(
+    "response",
+    [
+        "utter_greet",
+        "utter_goodbye",
+        "utter_bot_challenge",
+        "utter_insult",
+        "utter_other_language",
+        "utter_conversation_deleted",
+        "utter_crisis",
+        "utter_immediate_danger",
+        "utter_child_at_risk",
+        "utter_default",
+    ],
+)
 def test_answers_are_short_and_use_known_numbers(response):
     text = _text(response)
     assert len(text.split()) <= MAX_WORDS, (response, len(text.split()))
@@ -147,10 +169,17 @@ def _lines_offered(text):
             assert re.search(r"våld|violence|fara|danger", sentence, re.IGNORECASE), sentence
 
 
-@pytest.mark.parametrize("response", [
-    "utter_goodbye", "utter_bot_challenge", "utter_insult", "utter_other_language", "utter_default",
-    "utter_immediate_danger",
-])
+@pytest.mark.parametrize(
+    "response",
+    [
+        "utter_goodbye",
+        "utter_bot_challenge",
+        "utter_insult",
+        "utter_other_language",
+        "utter_default",
+        "utter_immediate_danger",
+    ],
+)
 def test_kvinnofridslinjen_is_offered_to_people_exposed_to_violence(response):
     _lines_offered(_text(response))
 
@@ -196,7 +225,11 @@ def test_greeting_states_the_real_retention_and_masked_kinds(monkeypatch):
     days = retention.default_days()
     assert f"sparas i {days} dagar" in text and Settings().retention_days == days
     assert "skriv inte ditt namn" in text
-    shown = {"personnummer": masking.PERSONNUMMER, "telefonnummer": masking.TELEFON, "e-post": masking.EPOST,
-             "gatuadresser": masking.ADRESS}
+    shown = {
+        "personnummer": masking.PERSONNUMMER,
+        "telefonnummer": masking.TELEFON,
+        "e-post": masking.EPOST,
+        "gatuadresser": masking.ADRESS,
+    }
     for word, kind in shown.items():
         assert word in text and kind in masking.KINDS

@@ -7,23 +7,37 @@ It starts the web front (`python -m bot.web`) on a free port, opens the page, ac
 notice, asks a question, clicks the first answer button if there is one, names a place, and saves
 the screenshot. Needs /usr/bin/chromium (apt-get install chromium).
 """
+
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "web"))
-sys.path.insert(0, str(ROOT))  # web_helpers reads bot.web
+sys.path.insert(0, str(ROOT))
 
-from fake_rasa import FakeRasa  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
-from web_helpers import WebFront  # noqa: E402
+
+from bot.tools import procs  # noqa: E402
+
+# The fake Rasa of the web tests, run as a separate process (tools/ never imports tests/).
+FAKE_RASA = ROOT / "tests" / "web" / "fake_rasa.py"
+# The web front runs on its own environment when there is one (as `make run` serves it).
+WEB_PYTHON = ROOT / ".venv-web" / "bin" / "python"
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -40,6 +54,13 @@ def say(page, text: str = "", click_first_button: bool = False) -> None:
     expect(page.locator(".jc-status")).to_have_text("", timeout=30_000)
 
 
+def start(cmd: list, url: str, log, env: dict = None) -> subprocess.Popen:
+    """Start `cmd` in the project folder and wait until `url` answers."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    procs.wait_http(url, timeout=60, proc=proc)
+    return proc
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Save a screenshot of the chat page.")
     parser.add_argument("--rasa", default="fake", help="'fake' (default) or the URL of a running Rasa")
@@ -48,13 +69,27 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=1000)
     args = parser.parse_args()
 
-    fake = FakeRasa().start() if args.rasa == "fake" else None
-    front = WebFront(fake.url if fake else args.rasa).start()
+    log = tempfile.NamedTemporaryFile(prefix="screenshot-", suffix=".log", delete=False)
+    started = []
     try:
+        rasa_url = args.rasa
+        if args.rasa == "fake":
+            port = procs.free_port()
+            rasa_url = f"http://127.0.0.1:{port}"
+            fake_env = dict(os.environ, PYTHONPATH=str(ROOT))
+            started.append(
+                start([sys.executable, str(FAKE_RASA), "--port", str(port)], rasa_url + "/neutral", log, fake_env)
+            )
+        port = procs.free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WEB_") and k != "RASA_URL"}
+        env.update({"WEB_HOST": "127.0.0.1", "WEB_PORT": str(port), "RASA_URL": rasa_url, "WEB_COUNTS_DB": "off"})
+        python = str(WEB_PYTHON) if WEB_PYTHON.exists() else sys.executable
+        front_url = f"http://127.0.0.1:{port}"
+        started.append(start([python, "-m", "bot.web"], front_url + "/healthz", log, env))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": args.width, "height": args.height}, locale="sv-SE")
-            page.goto(front.url + "/")
+            page.goto(front_url + "/")
             page.get_by_role("button", name="Jag förstår").click()
             say(page, "Jag vill sluta köpa sex")
             if page.locator(".jc-choice").count():
@@ -64,10 +99,15 @@ def main() -> None:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=args.out)
             browser.close()
+    except Exception:
+        print(f"failed; the servers' output is in {log.name}", file=sys.stderr)
+        raise
+    else:
+        Path(log.name).unlink(missing_ok=True)
     finally:
-        front.stop()
-        if fake:
-            fake.close()
+        for proc in reversed(started):
+            procs.stop(proc)
+        log.close()
     print(f"saved {args.out}")
 
 

@@ -6,11 +6,12 @@ screenshot docs/campaign-report.png. No real conversation is behind any number t
 
 Visitors of each campaign in content/campaigns.yml running that week (and some without a campaign)
 are simulated step by step: the widget's events (opened, contact, exit) and, for each message, the
-counters the real tracker store reports (`bot.campaign_counts.turn_metrics` on the same kind of
+counters the real tracker store reports (`bot.domain.campaign_counts.turn_metrics` on the same kind of
 events), added up by the same `Tally` and `CountStore` the web front uses – into a SQLite file of
 its own (results/campaign-sim/counts.db), never the real counters. The page says it is simulated.
 One campaign gets few visitors on purpose, so that the page shows masked cells ("< 5").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,19 +24,41 @@ from typing import List
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import campaign_counts as cc  # noqa: E402
-from bot import campaigns  # noqa: E402
-from bot.content import report  # noqa: E402
+from bot.domain import campaign_counts as cc  # noqa: E402
+from bot.domain import campaigns  # noqa: E402
+from bot.tools.content import report  # noqa: E402
 
 # Visitors who open the chat in the simulated week, per campaign (the rest: 60).
-VISITORS = {"sokannons-kopa-sex": 420, "annonssajt-banner": 170, "myndighetens-sida": 90, "affisch-qr": 14,
-            campaigns.NO_CAMPAIGN: 150}
+VISITORS = {
+    "sokannons-kopa-sex": 420,
+    "annonssajt-banner": 170,
+    "myndighetens-sida": 90,
+    "affisch-qr": 14,
+    campaigns.NO_CAMPAIGN: 150,
+}
 # What the first message is about (quick replies are the usual start after a campaign opener).
-FIRST = [("want_to_stop_buying", 30), ("faq/law", 22), ("find_kast", 12), ("faq/law_penalty", 6),
-         ("greet", 10), ("seeking_to_buy", 6), ("faq/kast_anonymous", 4), ("out_of_scope", 6),
-         ("faq/what_is_trafficking", 3), ("crisis", 1)]
-LATER = [("faq/kast_how", 5), ("faq/kast_anonymous", 5), ("faq/law_abroad", 3), ("thank", 6), ("goodbye", 4),
-         ("not_ready_to_stop", 2), ("faq/caught", 3), ("out_of_scope", 3)]
+FIRST = [
+    ("want_to_stop_buying", 30),
+    ("faq/law", 22),
+    ("find_kast", 12),
+    ("faq/law_penalty", 6),
+    ("greet", 10),
+    ("seeking_to_buy", 6),
+    ("faq/kast_anonymous", 4),
+    ("out_of_scope", 6),
+    ("faq/what_is_trafficking", 3),
+    ("crisis", 1),
+]
+LATER = [
+    ("faq/kast_how", 5),
+    ("faq/kast_anonymous", 5),
+    ("faq/law_abroad", 3),
+    ("thank", 6),
+    ("goodbye", 4),
+    ("not_ready_to_stop", 2),
+    ("faq/caught", 3),
+    ("out_of_scope", 3),
+]
 # Chance to write at all, by campaign (people arriving from a search ad have a question).
 WRITES = {"sokannons-kopa-sex": 0.46, "annonssajt-banner": 0.33, "myndighetens-sida": 0.55, "affisch-qr": 0.5}
 
@@ -66,8 +89,11 @@ def conversation(rng: random.Random, campaign: str, tally: cc.Tally, week: str) 
         if intent in ("want_to_stop_buying", "find_kast"):
             turn(intent, cc.Step(True, "action", "action_referral"), cc.Step(True, "slot", "awaiting_location", True))
             if rng.random() < 0.7:  # names a place (or says "nej" and gets the national options)
-                turn("inform_location", cc.Step(True, "action", "action_referral"),
-                     cc.Step(True, "slot", "awaiting_location", False))
+                turn(
+                    "inform_location",
+                    cc.Step(True, "action", "action_referral"),
+                    cc.Step(True, "slot", "awaiting_location", False),
+                )
                 referred = True
         elif intent == "crisis":
             turn(intent, cc.Step(True, "action", "utter_crisis"))
@@ -83,8 +109,11 @@ def conversation(rng: random.Random, campaign: str, tally: cc.Tally, week: str) 
 def simulate(week: str, db: Path, seed: int) -> List[tuple]:
     db.unlink(missing_ok=True)
     monday = dt.date.fromisocalendar(int(week[:4]), int(week[-2:]), 1)
-    running = {c.id for c in campaigns.load().campaigns.values()
-               if any(c.runs_on(monday + dt.timedelta(days=d)) for d in range(7))}
+    running = {
+        c.id
+        for c in campaigns.load().campaigns.values()
+        if any(c.runs_on(monday + dt.timedelta(days=d)) for d in range(7))
+    }
     rng = random.Random(seed)
     tally = cc.Tally(cc.CountStore(f"sqlite:///{db}"))
     for campaign in sorted(running | {campaigns.NO_CAMPAIGN}):
@@ -98,8 +127,9 @@ def screenshot(page: Path, out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
         try:
             tab = browser.new_page(viewport={"width": 1180, "height": 900}, device_scale_factor=1)
             tab.goto(page.resolve().as_uri())
@@ -120,8 +150,9 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     rows = simulate(args.week, out / "counts.db", args.seed)
-    page = report.build_campaign_page(out, rows, source=f"SIMULERAD vecka {args.week} (tools/simulate_campaign_week.py)",
-                                      simulated=True)
+    page = report.build_campaign_page(
+        out, rows, source=f"SIMULERAD vecka {args.week} (tools/simulate_campaign_week.py)", simulated=True
+    )
     print(f"Simulated week {args.week}: {sum(n for *_, n in rows)} counter increments; page {page}")
     if not args.no_screenshot:
         screenshot(page, Path(args.screenshot))

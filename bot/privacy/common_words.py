@@ -6,6 +6,7 @@ first of these ("jag heter anna och …"), and so does the given name before a s
 Words that are also common first names (Bo, Per, Eva, Inga, Hans as a name) are deliberately
 missing: masking a word too many is better than leaving a name.
 """
+
 from __future__ import annotations
 
 from typing import FrozenSet

@@ -5,9 +5,10 @@ fixed pattern instead of the NLU model.
 spaces, has the form `[opening] verb object [closing …]` from the word lists in content/privacy.yml
 (or is one of its stand-alone messages). A message with anything more in it is an ordinary question
 ("hur tar jag bort mina meddelanden i telefonen?") and goes to the NLU as usual.
-`bot.privacy.channel` replaces a deletion request by the payload `/delete_conversation` before Rasa
+`bot.rasa_plugins.channel` replaces a deletion request by the payload `/delete_conversation` before Rasa
 sees it. Plain Python: no Rasa imports.
 """
+
 from __future__ import annotations
 
 import functools
@@ -18,7 +19,9 @@ from typing import Iterable, Pattern
 
 import yaml
 
-PRIVACY_FILE = Path(__file__).resolve().parents[2] / "content" / "privacy.yml"
+from bot.paths import CONTENT
+
+PRIVACY_FILE = CONTENT / "privacy.yml"
 DELETE_PAYLOAD = "/delete_conversation"
 MAX_CHARS = 200  # longer messages are never just a deletion request
 

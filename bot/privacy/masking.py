@@ -60,6 +60,7 @@ written without their area code.
 compiled once, linear in the length of the text, and it never raises on a `str`. It is idempotent:
 `mask(mask(x)) == mask(x)`.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -145,6 +146,7 @@ def _gates(text: str) -> Tuple[bool, bool]:
     spelled_at = "snabel" in low or ("at" in low and _AT_WORD_GATE.search(low) is not None)
     return spelled_at, any(w in low for w in _NAME_WORDS)
 
+
 # ---------------------------------------------------------------------------------------------
 # Personnummer / samordningsnummer
 _GSEP = rf"(?:{_SP}|{_DASH})"
@@ -188,20 +190,19 @@ def _personnummer(text: str) -> Iterator[Span]:
         if grouped:
             # "85 07 09 9813", "85-07-09-9813": one kind of separator all through, or the check
             # digit, so that "2024-05-12 1200 personer" stays
-            written = m.group()[:m.start("serial") - m.start()]
+            written = m.group()[: m.start("serial") - m.start()]
             one_kind = len({bool(_DASHES.search(sep)) for sep in _NOT_DIGITS.findall(written)}) == 1
-            ok = _date_ok(date) and (_luhn_ok(date[-6:] + serial)
-                                     or (one_kind and not _looks_like_mobile(date + serial)))
+            ok = _date_ok(date) and (
+                _luhn_ok(date[-6:] + serial) or (one_kind and not _looks_like_mobile(date + serial))
+            )
         elif m.group("sep"):
             ok = True  # the written pattern is enough: recall first
         elif m.group("space") or m.group("slash"):
             # "850709 9813", "850709  9813", "850709/9813": a plausible date; a mobile number
             # written like one is left to the phone numbers unless the check digit fits
-            ok = _date_ok(date) and (_luhn_ok(date[-6:] + serial)
-                                     or not _looks_like_mobile(date + serial))
+            ok = _date_ok(date) and (_luhn_ok(date[-6:] + serial) or not _looks_like_mobile(date + serial))
         else:
-            ok = (_date_ok(date) and _luhn_ok(date[-6:] + serial)
-                  and not _looks_like_mobile(date + serial))
+            ok = _date_ok(date) and _luhn_ok(date[-6:] + serial) and not _looks_like_mobile(date + serial)
         if ok:
             yield Span(m.start(), m.end(), PERSONNUMMER, m.group())
 
@@ -249,8 +250,12 @@ def _not_a_phone(groups: List[str], seps: List[str]) -> bool:
     lens = [len(g) for g in groups]
     if len(lens) == 3 and lens[0] <= 2 and lens[1] <= 2 and lens[2] == 4 and groups[2][:2] in ("19", "20"):
         return True
-    if len(groups) == 2 and len(groups[0]) == len(groups[1]) == 4 and seps[1].strip() \
-            and all(int(g[:2]) <= 24 and int(g[2:]) < 60 for g in groups):
+    if (
+        len(groups) == 2
+        and len(groups[0]) == len(groups[1]) == 4
+        and seps[1].strip()
+        and all(int(g[:2]) <= 24 and int(g[2:]) < 60 for g in groups)
+    ):
         return True
     return False
 
@@ -285,7 +290,7 @@ def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
         ms = list(_GROUP.finditer(chars))
         groups = [m.group() for m in ms]
         # the separator before each group (before the first: "+", "(" or nothing)
-        seps = [chars[: ms[0].start()]] + [chars[ms[k - 1].end(): ms[k].start()] for k in range(1, len(ms))]
+        seps = [chars[: ms[0].start()]] + [chars[ms[k - 1].end() : ms[k].start()] for k in range(1, len(ms))]
         has_plus = run.group("plus") is not None
         n, i = len(groups), 0
 
@@ -295,11 +300,14 @@ def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
             while j_max < n and total + len(groups[j_max]) <= _MAX_DIGITS:
                 total += len(groups[j_max])
                 j_max += 1
-            for plus in ((True, False) if (i == 0 and has_plus) else (False,)):
-                if plus or _can_start("".join(groups[i:i + 3])[:3]):
+            for plus in (True, False) if (i == 0 and has_plus) else (False,):
+                if plus or _can_start("".join(groups[i : i + 3])[:3]):
                     found = next(
-                        ((j, number, plus) for j in range(j_max, i, -1)
-                         if (number := _classify_phone(groups[i:j], seps[i:j], plus))),
+                        (
+                            (j, number, plus)
+                            for j in range(j_max, i, -1)
+                            if (number := _classify_phone(groups[i:j], seps[i:j], plus))
+                        ),
                         None,
                     )
                     if found:
@@ -312,8 +320,11 @@ def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
                 i += 1
                 continue
             later = longest(i + 1) if i + 1 < n else None
-            if later and later[0] > found[0] and \
-                    sum(map(len, groups[i + 1:later[0]])) > sum(map(len, groups[i:found[0]])):
+            if (
+                later
+                and later[0] > found[0]
+                and sum(map(len, groups[i + 1 : later[0]])) > sum(map(len, groups[i : found[0]]))
+            ):
                 # "01 031-100 000": a stray group before a longer number that reaches further
                 i += 1
                 continue
@@ -346,14 +357,16 @@ _SPELLED_AT = re.compile(rf"\s*(?:@|[(\[{{<]\s?{_AT_WORD}\s?[)\]}}>]|(?<=\s){_AT
 _SPELLED_DOT = re.compile(rf"\s*(?:[(\[{{<]\s?{_DOT_WORD}\s?[)\]}}>]|(?<=\s){_DOT_WORD}(?=\s))\s*", re.I)
 # With "at" or "snabel-a" as a bare word the address must end in a known top-level domain, so
 # that "jag gav pengarna at henne punkt slut" (åt, typed without å) stays.
-_TLDS = frozenset("""
+_TLDS = frozenset(
+    """
     se com nu net org info io eu me biz co app dev xyz online
     no dk fi is de fr uk nl be es it pl ch at ee lv lt ru ua tr gr pt ro hu cz sk ie us ca au
-""".split())
+""".split()
+)
 
 
 def _canonical_email(written: str) -> str:
-    """"anna at exempel punkt se" → "anna@exempel.se", to compare with the allowlist."""
+    """ "anna at exempel punkt se" → "anna@exempel.se", to compare with the allowlist."""
     return _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", written, count=1)).lower()
 
 
@@ -414,53 +427,229 @@ def _ips(text: str) -> Iterator[Span]:
 # Street-name endings. "Strong" ones are street names with any first part ("Ågatan"); "weak" ones
 # are also ordinary words or short names and need at least three letters before them.
 _STRONG = (
-    "gatan", "vägen", "vagen", "gränd", "gränden", "granden", "torget", "allén", "backen",
-    "stigen", "platsen", "leden", "kajen", "stråket", "straket", "esplanaden", "promenaden",
+    "gatan",
+    "vägen",
+    "vagen",
+    "gränd",
+    "gränden",
+    "granden",
+    "torget",
+    "allén",
+    "backen",
+    "stigen",
+    "platsen",
+    "leden",
+    "kajen",
+    "stråket",
+    "straket",
+    "esplanaden",
+    "promenaden",
     "slingan",
 )
 _WEAK = (
-    "gata", "väg", "vag", "torg", "plan", "stig", "backe", "kaj", "allé", "alle", "allen",
-    "grand", "gången", "gangen", "ringen", "kroken", "bryggan", "hagen", "gärdet", "gardet",
-    "udden", "vallen", "lunden", "parken",
+    "gata",
+    "väg",
+    "vag",
+    "torg",
+    "plan",
+    "stig",
+    "backe",
+    "kaj",
+    "allé",
+    "alle",
+    "allen",
+    "grand",
+    "gången",
+    "gangen",
+    "ringen",
+    "kroken",
+    "bryggan",
+    "hagen",
+    "gärdet",
+    "gardet",
+    "udden",
+    "vallen",
+    "lunden",
+    "parken",
 )
 _SUFFIXES = tuple(sorted(_STRONG + _WEAK, key=len, reverse=True))
 # A street word on its own, with a house number: "Vägen 3 lgh 1102", "Torget 4".
-_DEFINITE = frozenset((
-    "gatan", "vägen", "vagen", "gränden", "granden", "torget", "allén", "allen", "backen",
-    "stigen", "platsen", "leden", "kajen", "stråket", "straket", "esplanaden", "promenaden",
-))
+_DEFINITE = frozenset(
+    (
+        "gatan",
+        "vägen",
+        "vagen",
+        "gränden",
+        "granden",
+        "torget",
+        "allén",
+        "allen",
+        "backen",
+        "stigen",
+        "platsen",
+        "leden",
+        "kajen",
+        "stråket",
+        "straket",
+        "esplanaden",
+        "promenaden",
+    )
+)
 # Words after a genitive: "Sergels torg 12", "Per Albin Hanssons väg 41", "Karl Johans gata 3".
-_SEPARATE = frozenset((
-    "väg", "vag", "vägen", "vagen", "gata", "gatan", "torg", "torget", "gränd", "grand", "allé",
-    "alle", "backe", "stig", "kaj", "park", "plats", "plan", "gång", "gang", "strand",
-))
+_SEPARATE = frozenset(
+    (
+        "väg",
+        "vag",
+        "vägen",
+        "vagen",
+        "gata",
+        "gatan",
+        "torg",
+        "torget",
+        "gränd",
+        "grand",
+        "allé",
+        "alle",
+        "backe",
+        "stig",
+        "kaj",
+        "park",
+        "plats",
+        "plan",
+        "gång",
+        "gang",
+        "strand",
+    )
+)
 _AFTER_NAME = _SEPARATE | _DEFINITE
 _COMMON_NOUNS = frozenset(("plan", "plats", "gång", "gang"))  # "husets plan 2"
 # Words that come first in a street name: "Stora Nygatan", "Norra vägen", "S:t Eriksgatan".
-_PREFIX_WORDS = frozenset((
-    "stora", "lilla", "norra", "södra", "sodra", "östra", "ostra", "västra", "vastra", "gamla",
-    "nya", "övre", "ovre", "nedre", "yttre", "inre", "sankt", "s:t", "st", "st.", "mäster",
-    "master", "drottning", "kung", "prins",
-))
+_PREFIX_WORDS = frozenset(
+    (
+        "stora",
+        "lilla",
+        "norra",
+        "södra",
+        "sodra",
+        "östra",
+        "ostra",
+        "västra",
+        "vastra",
+        "gamla",
+        "nya",
+        "övre",
+        "ovre",
+        "nedre",
+        "yttre",
+        "inre",
+        "sankt",
+        "s:t",
+        "st",
+        "st.",
+        "mäster",
+        "master",
+        "drottning",
+        "kung",
+        "prins",
+    )
+)
 # Compounds ending like a street that are ordinary words.
-_NOT_STREETS = frozenset((
-    "motorvägen", "motorvagen", "halvvägen", "halvvagen", "cykelvägen", "cykelvagen",
-    "flygplan", "detaljplan", "handlingsplan", "ingången", "ingangen", "utgången", "utgangen",
-    "genomgången", "genomgangen", "nedgången", "nedgangen", "uppgången", "uppgangen",
-    "arbetsplatsen", "parkeringsplatsen", "brottsplatsen", "skidbacken", "nöjesparken",
-    "nojesparken", "stadsparken",
-))
+_NOT_STREETS = frozenset(
+    (
+        "motorvägen",
+        "motorvagen",
+        "halvvägen",
+        "halvvagen",
+        "cykelvägen",
+        "cykelvagen",
+        "flygplan",
+        "detaljplan",
+        "handlingsplan",
+        "ingången",
+        "ingangen",
+        "utgången",
+        "utgangen",
+        "genomgången",
+        "genomgangen",
+        "nedgången",
+        "nedgangen",
+        "uppgången",
+        "uppgangen",
+        "arbetsplatsen",
+        "parkeringsplatsen",
+        "brottsplatsen",
+        "skidbacken",
+        "nöjesparken",
+        "nojesparken",
+        "stadsparken",
+    )
+)
 # Genitive-looking words that are not names.
-_NOT_GENITIVES = frozenset((
-    "hans", "hennes", "dess", "deras", "vars", "ens", "oss", "ers", "mins", "tills", "annars",
-    "alls", "stans", "hus", "kurs", "buss", "pris", "glas", "plus", "puls", "bris", "ingens",
-    "nagons", "någons", "varandras", "husets", "inomhus", "utomhus", "utomlands", "mans",
-))
+_NOT_GENITIVES = frozenset(
+    (
+        "hans",
+        "hennes",
+        "dess",
+        "deras",
+        "vars",
+        "ens",
+        "oss",
+        "ers",
+        "mins",
+        "tills",
+        "annars",
+        "alls",
+        "stans",
+        "hus",
+        "kurs",
+        "buss",
+        "pris",
+        "glas",
+        "plus",
+        "puls",
+        "bris",
+        "ingens",
+        "nagons",
+        "någons",
+        "varandras",
+        "husets",
+        "inomhus",
+        "utomhus",
+        "utomlands",
+        "mans",
+    )
+)
 # Capitalised words that begin a sentence or are pronouns, never part of a street name.
-_NOT_NAME_WORDS = frozenset((
-    "jag", "hej", "vi", "han", "hon", "de", "det", "den", "i", "på", "pa", "bor", "min", "mitt",
-    "vid", "till", "från", "fran", "och", "men", "ja", "nej", "hos", "om", "adress", "adressen",
-))
+_NOT_NAME_WORDS = frozenset(
+    (
+        "jag",
+        "hej",
+        "vi",
+        "han",
+        "hon",
+        "de",
+        "det",
+        "den",
+        "i",
+        "på",
+        "pa",
+        "bor",
+        "min",
+        "mitt",
+        "vid",
+        "till",
+        "från",
+        "fran",
+        "och",
+        "men",
+        "ja",
+        "nej",
+        "hos",
+        "om",
+        "adress",
+        "adressen",
+    )
+)
 
 _ADDR = re.compile(
     rf"(?<![\w:])(?P<word>[^\W\d_]{{2,40}})"
@@ -508,8 +697,14 @@ def _given_names_before(text: str, pos: int) -> int:
             break
         word, at = p
         low = word.lower()
-        if not word.isalpha() or low in COMMON_WORDS or low in _NOT_NAME_WORDS \
-                or low in _PREFIX_WORDS or low in _NOT_GENITIVES or low.endswith(_ADDRESS_WORDS):
+        if (
+            not word.isalpha()
+            or low in COMMON_WORDS
+            or low in _NOT_NAME_WORDS
+            or low in _PREFIX_WORDS
+            or low in _NOT_GENITIVES
+            or low.endswith(_ADDRESS_WORDS)
+        ):
             break
         if not word[0].isupper() and not 3 <= len(word) <= 8:
             break
@@ -593,16 +788,19 @@ def find(text: str, allowlist: Allowlist = ALLOWLIST) -> List[Span]:
     if at:
         candidates += _handles(seen)
     if digit:
-        candidates += [*_personnummer(seen), *_phone_spans(seen, allowlist), *_addresses(seen),
-                       *(Span(s, e, KORT, seen[s:e]) for s, e in cards(seen)),
-                       *(Span(s, e, IBAN, seen[s:e]) for s, e in ibans(seen))]
+        candidates += [
+            *_personnummer(seen),
+            *_phone_spans(seen, allowlist),
+            *_addresses(seen),
+            *(Span(s, e, KORT, seen[s:e]) for s, e in cards(seen)),
+            *(Span(s, e, IBAN, seen[s:e]) for s, e in ibans(seen)),
+        ]
     if digit or colon:
         candidates += _ips(seen)
     if name_words:
         candidates += [Span(s, e, NAMN, seen[s:e]) for s, e in names(seen)]
     if norm.changed:  # back to the text as written, whole clusters and the invisible bits between
-        candidates = [Span(s, e, c.kind, text[s:e])
-                      for c in candidates for s, e in (norm.original(c.start, c.end),)]
+        candidates = [Span(s, e, c.kind, text[s:e]) for c in candidates for s, e in (norm.original(c.start, c.end),)]
     candidates.sort(key=lambda c: (c.start, _RANK[c.kind]))
     spans: List[Span] = []
     for c in candidates:
@@ -610,7 +808,7 @@ def find(text: str, allowlist: Allowlist = ALLOWLIST) -> List[Span]:
             last = spans[-1]
             end = max(last.end, c.end)
             kind = min(last.kind, c.kind, key=_RANK.__getitem__)
-            spans[-1] = Span(last.start, end, kind, text[last.start:end])
+            spans[-1] = Span(last.start, end, kind, text[last.start : end])
         else:
             spans.append(c)
     return spans
@@ -622,7 +820,7 @@ def _mask_once(text: str, allowlist: Allowlist) -> str:
         return text
     out, pos = [], 0
     for s in spans:
-        out.append(text[pos:s.start])
+        out.append(text[pos : s.start])
         out.append(placeholder(s.kind))
         pos = s.end
     out.append(text[pos:])

@@ -16,6 +16,7 @@ heter men …") is no name at all. "Vad heter lagen" has no introduction and is 
 elsewhere in a message are not recognised: there is no list of names, and a name on its own looks
 like any other word.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,7 @@ _INTRO = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_][\w]*(?:-[^\W\d_][\w]*)*(?![\w@])")  # Anna, Anna-Karin, anna_s92
 _GAP = re.compile(r"[ \t\u00a0]{1,2}")
-_FILLERS = frozenset(("typ", "alltså", "alltsa", "asså", "assa", "ju", "faktiskt", "egentligen",
-                      "väl", "val", "nog"))
+_FILLERS = frozenset(("typ", "alltså", "alltsa", "asså", "assa", "ju", "faktiskt", "egentligen", "väl", "val", "nog"))
 MAX_WORDS = 3
 
 

@@ -21,6 +21,7 @@ masking the original span hides every character the detector saw (and the invisi
 between them). Text that needs none of this (ASCII, or already NFKC without such characters) is
 returned as it is, without a copy; that is almost every message.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,8 +56,7 @@ def _plain(ch: str) -> bool:
     """NFKC keeps `ch` and it joins with nothing, stands for nothing and is no digit."""
     known = _PLAIN.get(ch)
     if known is None:
-        known = (unicodedata.normalize("NFKC", ch) == ch and not _IRREGULAR.match(ch)
-                 and not _MARKS_AND_JAMO.match(ch))
+        known = unicodedata.normalize("NFKC", ch) == ch and not _IRREGULAR.match(ch) and not _MARKS_AND_JAMO.match(ch)
         if len(_PLAIN) < _PLAIN_MAX:
             _PLAIN[ch] = known
     return known
@@ -79,8 +79,9 @@ class Normalised:
 
     __slots__ = ("text", "_n_starts", "_n_ends", "_o_starts", "_o_ends")
 
-    def __init__(self, text: str, n_starts: List[int], n_ends: List[int],
-                 o_starts: List[int], o_ends: List[int]) -> None:
+    def __init__(
+        self, text: str, n_starts: List[int], n_ends: List[int], o_starts: List[int], o_ends: List[int]
+    ) -> None:
         self.text = text
         self._n_starts, self._n_ends = n_starts, n_ends
         self._o_starts, self._o_ends = o_starts, o_ends

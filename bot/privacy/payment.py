@@ -10,6 +10,7 @@
 
 Both yield (start, end) spans. Only the text is read; no number is looked up anywhere.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,7 @@ from stdnum.iso7064 import mod_97_10
 _SEP = "[ \u00a0\u202f\\-\u2010\u2011\u2012\u2013\u2212]"
 _CARD = re.compile(rf"(?<![0-9])[2-6][0-9]{{3}}(?:{_SEP}?[0-9]){{9,15}}(?![0-9])")
 _CARD_SEPS = re.compile(_SEP)
-_IBAN = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?:[ \u00a0]?[A-Za-z0-9]){10,32}(?![A-Za-z0-9])"
-)
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?:[ \u00a0]?[A-Za-z0-9]){10,32}(?![A-Za-z0-9])")
 
 
 def cards(text: str) -> Iterator[Tuple[int, int]]:
@@ -41,8 +40,7 @@ def ibans(text: str) -> Iterator[Tuple[int, int]]:
     for m in _IBAN.finditer(text):
         candidate = m.group()
         # the longest prefix ending before a space that is a valid IBAN ("… 7466 tack")
-        ends = [len(candidate)] + [i for i in range(len(candidate) - 1, 14, -1)
-                                   if candidate[i] in " \u00a0"]
+        ends = [len(candidate)] + [i for i in range(len(candidate) - 1, 14, -1) if candidate[i] in " \u00a0"]
         for end in ends:
             compact = candidate[:end].replace(" ", "").replace("\u00a0", "").upper()
             # the mod-97 check first: cheap, and it rules out nearly everything else

@@ -6,6 +6,7 @@ Start it with `python -m bot.web`; settings come from environment variables, lis
 `<script src="https://<this server>/widget.js" defer></script>` (and add that site's origin to
 `WEB_CORS_ORIGINS`).
 """
+
 from bot.web.app import create_app
 from bot.web.config import Settings
 

@@ -5,6 +5,7 @@ Current sanic starts its worker processes from a factory (`AppLoader`), so each 
 and its logging itself; with one worker it serves in this process. Sanic 21.12 (Rasa's, in `.venv`)
 is still supported through `app.run`.
 """
+
 import logging
 import os
 from functools import partial
@@ -61,8 +62,9 @@ def main() -> None:
         # Sanic's manager kills a failed worker's whole process group: keep that group to our own
         # processes (under scripts/run.sh it would otherwise be Rasa's and the action server's too).
         os.setpgrp()
-    app.prepare(host=settings.host, port=settings.port, workers=settings.workers, single_process=single,
-                **SERVE_OPTIONS)
+    app.prepare(
+        host=settings.host, port=settings.port, workers=settings.workers, single_process=single, **SERVE_OPTIONS
+    )
     if single:
         Sanic.serve_single(app)
     else:

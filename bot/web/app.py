@@ -18,7 +18,7 @@ text carries 112. When Rasa deleted the conversation (typed "radera mitt samtal"
 "conversation_deleted": true and the id is refused from then on.
 
 Safety is never skipped: a message the front does not pass on (too long, rate limited) is first
-read by `bot.safety.screen` (its first and last 1 000 characters); crisis, danger or a child at risk
+read by `bot.domain.safety.screen` (its first and last 1 000 characters); crisis, danger or a child at risk
 gets the same answer as from Rasa (read from domain.yml), with "safety": "<intent>", HTTP 200 –
 also with an expired or unknown id (then with "conversation_expired": true), never only a 401.
 
@@ -29,6 +29,7 @@ No cookies are set, the access log is off, and the client address is only used a
 the rate limiter's memory. X-Forwarded-For is read only from trusted proxies
 (`bot.web.security.client_address`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,21 +44,21 @@ from sanic.handlers import ErrorHandler
 from sanic.request import Request
 from sanic.response import HTTPResponse, empty, json, raw
 
-from bot import safety
-from bot.campaign_counts import SAFETY
+from bot.domain import safety
+from bot.domain.campaign_counts import SAFETY
 from bot.web import texts
 from bot.web.campaign import CampaignFront
 from bot.web.config import Settings
 from bot.web.ids import IdIssuer, secret_from
 from bot.web.ratelimit import ClientKeyer, SlidingWindowLimiter
 from bot.web.relay import BUSY, OK, RasaRelay
-from bot.web.security import cors_headers, is_same_origin, security_headers, trusted_networks
 from bot.web.security import client_address as find_client_address
+from bot.web.security import cors_headers, is_same_origin, security_headers, trusted_networks
 from bot.web.validation import BadRequest, clean_text, parse_message
 
 logger = logging.getLogger(__name__)
 
-# What POST /api/delete sends Rasa: the intent its conversation store deletes on (bot.privacy.store).
+# What POST /api/delete sends Rasa: the intent its conversation store deletes on (bot.rasa_plugins.tracker_store).
 DELETE_PAYLOAD = "/delete_conversation"
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -103,7 +104,7 @@ def load_assets(settings: Settings) -> Dict[str, Tuple[bytes, str]]:
         body = (STATIC_DIR / name).read_text(encoding="utf-8")
         if name == "widget.js":
             start, end = body.index("/*CONFIG*/"), body.index("/*END*/")
-            body = body[:start] + widget_config(settings) + body[end + len("/*END*/"):]
+            body = body[:start] + widget_config(settings) + body[end + len("/*END*/") :]
         assets[url] = (body.encode("utf-8"), content_type)
     return assets
 
@@ -120,10 +121,15 @@ class ChatScript:
     def body(self) -> bytes:
         today = dt.date.today()
         if today != self._day:
-            config = dict(jsonlib.loads(widget_config(self.front.settings)),
-                          campaigns=self.front.book.openers(today), contactHosts=self.front.hosts)
+            config = dict(
+                jsonlib.loads(widget_config(self.front.settings)),
+                campaigns=self.front.book.openers(today),
+                contactHosts=self.front.hosts,
+            )
             start, end = self.template.index("/*CONFIG*/"), self.template.index("/*END*/")
-            text = self.template[:start] + jsonlib.dumps(config, ensure_ascii=True) + self.template[end + len("/*END*/"):]
+            text = (
+                self.template[:start] + jsonlib.dumps(config, ensure_ascii=True) + self.template[end + len("/*END*/") :]
+            )
             self._body, self._day = text.encode("utf-8"), today
         return self._body
 
@@ -151,15 +157,19 @@ def client_address(request: Request) -> str:
     """The client's address: the connection's, or from X-Forwarded-For when the connection comes
     from a trusted proxy (WEB_PROXIES_COUNT, WEB_TRUSTED_PROXIES)."""
     ctx = request.app.ctx
-    return find_client_address(request.ip or "", request.headers.get("x-forwarded-for"),
-                               ctx.settings.proxies_count, ctx.trusted_proxies)
+    return find_client_address(
+        request.ip or "", request.headers.get("x-forwarded-for"), ctx.settings.proxies_count, ctx.trusted_proxies
+    )
 
 
 def origin_refused(request: Request) -> bool:
     """A cross-origin call from an origin not in WEB_CORS_ORIGINS."""
     origin = request.headers.get("origin")
-    return bool(origin) and not is_same_origin(origin, request.host) and not cors_headers(
-        origin, request.app.ctx.settings.cors_origins)
+    return (
+        bool(origin)
+        and not is_same_origin(origin, request.host)
+        and not cors_headers(origin, request.app.ctx.settings.cors_origins)
+    )
 
 
 def expired_response() -> HTTPResponse:
@@ -255,8 +265,11 @@ async def post_conversation(request: Request) -> HTTPResponse:
     if not wait and wide is not None:
         wait = ctx.new_id_limiter_48.hit(wide)
     if wait:
-        return json({"error": "too many new conversations", "messages": [{"text": texts.TOO_MANY_NEW}]},
-                    status=429, headers={"Retry-After": str(math.ceil(wait))})
+        return json(
+            {"error": "too many new conversations", "messages": [{"text": texts.TOO_MANY_NEW}]},
+            status=429,
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
     token, expires_at = ctx.ids.issue()
     return json({"conversation_id": token, "expires_at": expires_at})
 
@@ -271,14 +284,12 @@ async def post_delete(request: Request) -> HTTPResponse:
         return error_response(400, "send {\"conversation_id\": ...} as JSON or text/plain")
     token = data.get("conversation_id")
     if ctx.client_limiter.hit(ctx.keyer(client_address(request))):
-        return json({"deleted": False, "error": "rate limited", "messages": [{"text": texts.RATE_LIMITED}]},
-                    status=429)
+        return json({"deleted": False, "error": "rate limited", "messages": [{"text": texts.RATE_LIMITED}]}, status=429)
     if not ctx.ids.check(token):
         return json({"deleted": False})  # forged, expired or deleted already: nothing is touched
     result = await ctx.relay.send(token, DELETE_PAYLOAD)
     if result.outcome != OK:  # not deleted yet: the id stays valid so that it can be tried again
-        return json({"deleted": False, "error": result.outcome, "messages": [{"text": texts.UNAVAILABLE}]},
-                    status=503)
+        return json({"deleted": False, "error": result.outcome, "messages": [{"text": texts.UNAVAILABLE}]}, status=503)
     ctx.ids.mark_deleted(token)
     ctx.relay.forget(token)
     return json({"deleted": True})
@@ -321,13 +332,15 @@ def create_app(settings: Optional[Settings] = None, name: str = "jamchat_web") -
     assets = load_assets(settings)
 
     # widget.js is served by the campaign front: today's campaign openers are spliced in.
-    CampaignFront(settings, (STATIC_DIR / "widget.js").read_text(encoding="utf-8"),
-                  widget_config(settings)).attach(app, preflight)
+    CampaignFront(settings, (STATIC_DIR / "widget.js").read_text(encoding="utf-8"), widget_config(settings)).attach(
+        app, preflight
+    )
     chat_js = ChatScript(app.ctx.campaign, (STATIC_DIR / "chat.js").read_text(encoding="utf-8"))
     app.add_route(chat_js.serve, "/chat.js", methods=["GET"], name="chat_js")
     for index, (url, (body, content_type)) in enumerate(assets.items()):
         if url == "/widget.js":
             continue
+
         async def serve(request: Request, _body: bytes = body, _type: str = content_type) -> HTTPResponse:
             return raw(_body, content_type=_type)
 

@@ -1,7 +1,7 @@
 """The web front's side of campaigns: openers in widget.js, campaign labels, and the counters.
 
 - `GET /widget.js` carries, besides the settings, the openers of the campaigns running today
-  (`bot.campaigns`) and the host names of the support services (a click on one counts as a contact);
+  (`bot.domain.campaigns`) and the host names of the support services (a click on one counts as a contact);
   it is rebuilt when the date changes, so an expired campaign falls back to the default opener
   without a restart.
 - `POST /api/count` takes {"event": "opened" | "contact" | "exit", "campaign": "<id>"} from the
@@ -10,11 +10,12 @@
   sees a keyed hash of it, as for messages).
 - `count_turn` adds the counters Rasa reported for a message (`RelayResult.counts`).
 
-An id that is unknown or not running today is counted as `bot.campaigns.NO_CAMPAIGN`. Counting is
+An id that is unknown or not running today is counted as `bot.domain.campaigns.NO_CAMPAIGN`. Counting is
 an increment in memory; a background task adds it to the database every
 `WEB_COUNTS_FLUSH_SECONDS` in a worker thread, and once more when the server stops
-(`bot.campaign_counts`).
+(`bot.domain.campaign_counts`).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,7 +29,7 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, empty, json
 
-from bot import campaign_counts, campaigns
+from bot.domain import campaign_counts, campaigns
 from bot.web.config import Settings
 from bot.web.security import cors_headers, is_same_origin
 
@@ -71,7 +72,7 @@ class CampaignFront:
             config = dict(self._base_config, campaigns=self.book.openers(today), contactHosts=self.hosts)
             body = self._template
             start, end = body.index("/*CONFIG*/"), body.index("/*END*/")
-            body = body[:start] + jsonlib.dumps(config, ensure_ascii=True) + body[end + len("/*END*/"):]
+            body = body[:start] + jsonlib.dumps(config, ensure_ascii=True) + body[end + len("/*END*/") :]
             self._script, self._day = body.encode("utf-8"), today
         return self._script
 
@@ -94,8 +95,9 @@ class CampaignFront:
         try:
             self.tally.store = campaign_counts.CountStore(self.url)
         except Exception as error:  # noqa: BLE001 – a bad URL or missing driver: chat without counting
-            logger.error("Campaign counters are off: %s (%s)", type(error).__name__,
-                         campaign_counts.describe_url(self.url))
+            logger.error(
+                "Campaign counters are off: %s (%s)", type(error).__name__, campaign_counts.describe_url(self.url)
+            )
             self.url = None
             return
         self._task = asyncio.get_running_loop().create_task(self._flush_loop())
@@ -129,8 +131,9 @@ class CampaignFront:
             return json({"error": "invalid JSON"}, status=400)
         event = data.get("event") if isinstance(data, dict) else None
         if event not in campaign_counts.WIDGET_METRICS:
-            return json({"error": "event must be one of " + ", ".join(sorted(campaign_counts.WIDGET_METRICS))},
-                        status=400)
+            return json(
+                {"error": "event must be one of " + ", ".join(sorted(campaign_counts.WIDGET_METRICS))}, status=400
+            )
         from bot.web.app import client_address  # the same address rule as for messages
 
         if ctx.client_limiter.hit(ctx.keyer(client_address(request))):

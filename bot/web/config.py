@@ -26,19 +26,21 @@
 | `WEB_NEW_IDS_PER_MINUTE_48` | `40` | new conversation ids per minute per IPv6 /48 (one site or provider block) |
 | `WEB_RETENTION_DAYS` | `30` | days stored conversations are kept (shown in the privacy notice) |
 | `WEB_LOG_LEVEL` | `INFO` | log level of the web front's own logger |
-| `WEB_CAMPAIGNS` | `content/campaigns.yml` | campaign entry points: openers and quick replies (`bot.campaigns`) |
-| `WEB_COUNTS_DB` | (see meaning) | where the campaign counters are added up: an SQLAlchemy URL, or `off`; unset: the tracker store's PostgreSQL when `DB_HOST` is set (the variables of endpoints.scaled.yml), else SQLite `var/campaign_counts.db` (`bot.campaign_counts.counts_url`) |
+| `WEB_CAMPAIGNS` | `content/campaigns.yml` | campaign entry points: openers and quick replies (`bot.domain.campaigns`) |
+| `WEB_COUNTS_DB` | (see meaning) | where the campaign counters are added up: an SQLAlchemy URL, or `off`; unset: the tracker store's PostgreSQL when `DB_HOST` is set (the variables of endpoints.scaled.yml), else SQLite `var/campaign_counts.db` (`bot.domain.campaign_counts.counts_url`) |
 | `WEB_COUNTS_FLUSH_SECONDS` | `10` | how often the counters kept in memory are added to the database |
 """
+
 from __future__ import annotations
 
 import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Mapping, Tuple
 from urllib.parse import urlsplit
+
+from bot.paths import CONTENT
 
 
 def _int(minimum: int) -> Callable[[str], int]:
@@ -164,7 +166,7 @@ class Settings:
     new_ids_per_minute_48: int = 40
     retention_days: int = 30
     log_level: str = "INFO"
-    campaigns_file: str = str(Path(__file__).resolve().parents[2] / "content" / "campaigns.yml")
+    campaigns_file: str = str(CONTENT / "campaigns.yml")
     counts_db: str = ""
     counts_flush_seconds: float = 10.0
 

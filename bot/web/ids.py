@@ -14,6 +14,7 @@ shared tracker store everywhere.
 
 Plain Python, no Rasa or sanic imports.
 """
+
 from __future__ import annotations
 
 import base64
@@ -75,8 +76,13 @@ class DeletedIds:
 class IdIssuer:
     """Issues and checks conversation tokens with one secret."""
 
-    def __init__(self, secret: bytes, ttl_seconds: int = 24 * 3600, max_deleted: int = 100_000,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        secret: bytes,
+        ttl_seconds: int = 24 * 3600,
+        max_deleted: int = 100_000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         if len(secret) < 16:
             raise ValueError("the id secret must be at least 16 bytes")
         self._secret = secret

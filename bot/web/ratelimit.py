@@ -9,6 +9,7 @@ what one household or phone usually gets; `ClientKeyer.wide(address)` keys an IP
 `SlidingWindowLimiter` allows `limit` hits per `window` seconds per key; entries that have expired
 are swept out, and the number of keys is capped so memory stays bounded under a flood.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -9,18 +9,19 @@ queue timeout) without taking a Rasa slot from other conversations. When every s
 ongoing conversations (those that have had an answer through this relay) get the next free slot
 before new ones: a flood of new conversations cannot starve the people already writing.
 `RelayResult.deleted` says that Rasa deleted the conversation (header `X-Chat-Deleted`, set by
-`bot.privacy.channel`).
+`bot.rasa_plugins.channel`).
 
 Several Rasa replicas (`RASA_URLS`, sharing one tracker store and one Redis lock store) are used in
 turn (round robin). A message moves on to the next replica only when that replica cannot have
 kept it: the connection was refused or timed out, the kept-alive connection was closed twice, or
 the answer was 502/503/504 – from a proxy in front of Rasa, or from our REST channel
-(`bot.privacy.channel`), which answers 503 when it could not handle the message (mostly: its
+(`bot.rasa_plugins.channel`), which answers 503 when it could not handle the message (mostly: its
 conversation or lock store failed, and then nothing of that turn is stored). Such a replica is skipped for `DOWN_SECONDS` (tried last, not never,
 so a single replica that comes back is used at once). A timeout after the message was sent and any
 other error status are not retried elsewhere: Rasa may have processed the message, and the same
 failure would most likely repeat. The whole exchange stays within the Rasa timeout.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,7 +34,7 @@ from typing import Any, Deque, Dict, List, Optional, Sequence, Tuple, Union
 
 import aiohttp
 
-from bot.campaign_counts import COUNTS_HEADER, parse_header
+from bot.domain.campaign_counts import COUNTS_HEADER, parse_header
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ DOWN_SECONDS = 5.0
 CONNECT_TIMEOUT = 2.0
 # Answers that mean the replica kept nothing of the message (a proxy's, or our channel's 503).
 FAILOVER_STATUSES = frozenset({502, 503, 504})
-# Set by bot.privacy.channel when the conversation was deleted (the same name there).
+# Set by bot.rasa_plugins.channel when the conversation was deleted (the same name there).
 DELETED_HEADER = "X-Chat-Deleted"
 # Conversations remembered as ongoing (for priority), the least recently answered dropped first.
 MAX_ONGOING = 100_000
@@ -57,7 +58,7 @@ class RelayResult:
 
     outcome: str
     messages: List[Dict[str, Any]] = field(default_factory=list)
-    counts: Tuple[str, ...] = ()  # campaign counters of the turn (bot.campaign_counts), from Rasa's header
+    counts: Tuple[str, ...] = ()  # campaign counters of the turn (bot.domain.campaign_counts), from Rasa's header
     deleted: bool = False  # Rasa deleted the conversation (at the user's request)
 
 
@@ -69,7 +70,9 @@ def _buttons(raw: Any) -> List[Dict[str, str]]:
     for button in raw:
         if isinstance(button, dict) and isinstance(button.get("title"), str) and button["title"].strip():
             payload = button.get("payload")
-            buttons.append({"title": button["title"], "payload": payload if isinstance(payload, str) else button["title"]})
+            buttons.append(
+                {"title": button["title"], "payload": payload if isinstance(payload, str) else button["title"]}
+            )
     return buttons
 
 
@@ -155,8 +158,9 @@ class RasaRelay:
     """Sends messages to Rasa; at most `concurrency` at a time (over all replicas), the rest wait up
     to `queue_timeout`. `webhook_urls` is one webhook URL or several (replicas, used in turn)."""
 
-    def __init__(self, webhook_urls: Union[str, Sequence[str]], concurrency: int, queue_timeout: float,
-                 timeout: float) -> None:
+    def __init__(
+        self, webhook_urls: Union[str, Sequence[str]], concurrency: int, queue_timeout: float, timeout: float
+    ) -> None:
         urls = (webhook_urls,) if isinstance(webhook_urls, str) else tuple(webhook_urls)
         if not urls:
             raise ValueError("at least one Rasa webhook URL is needed")
@@ -216,8 +220,11 @@ class RasaRelay:
             try:
                 ongoing = sender in self._ongoing
                 if not await self._slots.acquire(ongoing, max(deadline - loop.time(), 0.001)):
-                    logger.warning("Rasa saturated: no free slot within %.1f s (%s conversation)",
-                                   self.queue_timeout, "ongoing" if ongoing else "new")
+                    logger.warning(
+                        "Rasa saturated: no free slot within %.1f s (%s conversation)",
+                        self.queue_timeout,
+                        "ongoing" if ongoing else "new",
+                    )
                     return RelayResult(BUSY)
                 try:
                     result = await self._relay({"sender": sender, "message": text})

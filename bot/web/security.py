@@ -11,6 +11,7 @@ the API answers cross-origin calls only from the origins in `WEB_CORS_ORIGINS`.
 connection comes from a trusted proxy (`WEB_TRUSTED_PROXIES`), and only as far back as there are
 proxies (`WEB_PROXIES_COUNT`), each of them trusted; anyone else's X-Forwarded-For is ignored.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -3,7 +3,7 @@
 Every text that is shown when the assistant cannot answer carries the national lines, so that no one
 in danger is left without a number: 112 and a line that answers now, Kvinnofridslinjen (FACTS.md:
 24/7, free, anonymous; for people exposed to violence and their relatives). The safety answers
-(crisis, danger, child at risk) are not here: they are read from domain.yml (`bot.safety.answers`).
+(crisis, danger, child at risk) are not here: they are read from domain.yml (`bot.domain.safety.answers`).
 """
 
 SAFETY_LINES = (
@@ -12,18 +12,12 @@ SAFETY_LINES = (
     "för dig som utsatts för våld och för närstående."
 )
 
-BUSY = (
-    "Chatten har många samtal just nu och hinner inte svara. Försök igen om en liten stund. "
-    + SAFETY_LINES
-)
+BUSY = "Chatten har många samtal just nu och hinner inte svara. Försök igen om en liten stund. " + SAFETY_LINES
 
-UNAVAILABLE = (
-    "Chatten fungerar inte just nu. Försök igen senare. " + SAFETY_LINES
-)
+UNAVAILABLE = "Chatten fungerar inte just nu. Försök igen senare. " + SAFETY_LINES
 
 RATE_LIMITED = (
-    "Vänta lite – du har skickat många meddelanden på kort tid. "
-    "Försök igen om en liten stund. " + SAFETY_LINES
+    "Vänta lite – du har skickat många meddelanden på kort tid. Försök igen om en liten stund. " + SAFETY_LINES
 )
 
 
@@ -50,6 +44,5 @@ CONVERSATION_EXPIRED = (
 )
 
 TOO_MANY_NEW = (
-    "Vänta lite – många nya samtal har startats härifrån på kort tid. "
-    "Försök igen om en liten stund. " + SAFETY_LINES
+    "Vänta lite – många nya samtal har startats härifrån på kort tid. Försök igen om en liten stund. " + SAFETY_LINES
 )

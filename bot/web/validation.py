@@ -5,6 +5,7 @@ with a clear English message for developers (the widget shows its own Swedish te
 `clean_text` strips what must never reach Rasa or the tracker store: control characters, lone
 surrogates, bidirectional overrides and invisible characters; it also normalises to NFC.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,7 @@ SCHEMA = {
     "properties": {
         "conversation_id": {"type": "string", "minLength": 1, "maxLength": CONVERSATION_ID_MAX_CHARS},
         "message": {"type": "string"},
-        # the campaign the chat was opened from (bot.campaigns); only counted, never sent to Rasa
+        # the campaign the chat was opened from (bot.domain.campaigns); only counted, never sent to Rasa
         "campaign": {"type": "string", "maxLength": 40},
     },
     "required": ["conversation_id", "message"],
@@ -34,9 +35,7 @@ _VALIDATOR = Draft7Validator(SCHEMA)
 
 # Invisible or direction-changing characters that are allowed by Unicode but only used to hide text.
 _INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A)),
+    [0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD] + list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A)),
     None,
 )
 _DROPPED_CATEGORIES = {"Cc", "Cs"}
@@ -55,7 +54,7 @@ def parse_message_request(body: bytes) -> Tuple[str, str]:
 
 
 def parse_message(body: bytes) -> Tuple[str, str, Optional[str]]:
-    """As `parse_message_request`, plus the optional campaign id (unchecked: see bot.campaigns)."""
+    """As `parse_message_request`, plus the optional campaign id (unchecked: see bot.domain.campaigns)."""
     if not body:
         raise BadRequest("empty body: send a JSON object with conversation_id and message")
     try:
@@ -95,9 +94,7 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.translate(_INVISIBLE)
-    text = "".join(
-        c for c in text if c == "\n" or unicodedata.category(c) not in _DROPPED_CATEGORIES
-    )
+    text = "".join(c for c in text if c == "\n" or unicodedata.category(c) not in _DROPPED_CATEGORIES)
     text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))

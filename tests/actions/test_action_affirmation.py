@@ -1,8 +1,9 @@
 """action_default_ask_affirmation: "Menade du: ”…”?" with Swedish labels and "Nej, något annat"."""
+
 import pytest
+from trackers import run, tracker  # noqa: F401  (pytest fixtures)
 
 from actions.affirmation import ActionDefaultAskAffirmation
-from trackers import run, tracker  # noqa: F401  (pytest fixtures)
 
 pytestmark = pytest.mark.asyncio
 ACTION = ActionDefaultAskAffirmation()
@@ -14,8 +15,11 @@ async def test_name():
 
 
 async def test_top_intent_label(run, tracker):
-    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "find_kast", "confidence": 0.4},
-               {"name": "greet", "confidence": 0.05}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "find_kast", "confidence": 0.4},
+        {"name": "greet", "confidence": 0.05},
+    ]
     result = await run(ACTION, tracker("kast??", "nlu_fallback", intent_ranking=ranking))
     assert result.texts == ["Menade du: ”Hitta en KAST-mottagning”?"]
     assert result.buttons == [{"title": "Hitta en KAST-mottagning", "payload": "/find_kast"}, NO]
@@ -29,8 +33,12 @@ async def test_runner_up_when_close(run, tracker):
 
 async def test_faq_uses_response_selector(run, tracker):
     ranking = [{"name": "nlu_fallback", "confidence": 0.6}, {"name": "faq", "confidence": 0.3}]
-    selector = {"faq": {"ranking": [{"intent_response_key": "faq/law", "confidence": 0.8}],
-                        "response": {"intent_response_key": "faq/law"}}}
+    selector = {
+        "faq": {
+            "ranking": [{"intent_response_key": "faq/law", "confidence": 0.8}],
+            "response": {"intent_response_key": "faq/law"},
+        }
+    }
     result = await run(ACTION, tracker("lagen?", "nlu_fallback", intent_ranking=ranking, response_selector=selector))
     assert result.texts == ["Menade du: ”Vad säger sexköpslagen?”"]
     assert result.buttons[0] == {"title": "Vad säger sexköpslagen?", "payload": "/faq/law"}

@@ -1,9 +1,10 @@
 """action_human_handoff: the chat is automated; services where people answer."""
+
 import pytest
+from trackers import run, tracker  # noqa: F401  (pytest fixtures)
 
 from actions.handoff import ActionHumanHandoff
-from bot import contract
-from trackers import run, tracker  # noqa: F401  (pytest fixtures)
+from bot.domain import contract
 
 pytestmark = pytest.mark.asyncio
 

@@ -1,14 +1,17 @@
 """action_referral: KAST for the user's place, asking where, declining, unknown and misspelt places."""
+
 import pytest
+from trackers import run, tracker  # noqa: F401  (pytest fixtures)
 
 from actions.referral import ActionReferral
-from bot import contract, places
-from trackers import run, tracker  # noqa: F401  (pytest fixtures)
+from bot.domain import contract, places
 
 pytestmark = pytest.mark.asyncio
 ACTION = ActionReferral()
-KAST_BUTTONS = [{"title": "Är det anonymt?", "payload": "/faq/kast_anonymous"},
-                {"title": "Hur går det till?", "payload": "/faq/kast_how"}]
+KAST_BUTTONS = [
+    {"title": "Är det anonymt?", "payload": "/faq/kast_anonymous"},
+    {"title": "Hur går det till?", "payload": "/faq/kast_how"},
+]
 
 
 async def test_name():
@@ -45,8 +48,7 @@ async def test_slot_is_normalised_again(run, tracker):
 
 
 async def test_entity_wins_over_old_slot(run, tracker):
-    t = tracker("jag bor i Luleå", "inform_location", entities=[("location", "Luleå")],
-                slots={"location": "Göteborg"})
+    t = tracker("jag bor i Luleå", "inform_location", entities=[("location", "Luleå")], slots={"location": "Göteborg"})
     result = await run(ACTION, t)
     assert "KAST Luleå" in result.text and result.slot("location") == "Luleå"
 
@@ -63,8 +65,15 @@ async def test_answer_to_the_question(run, tracker):
     assert result.slot("location") == "Göteborg" and result.slot("awaiting_location") is False
 
 
-@pytest.mark.parametrize("value,expected", [("goteborg", "KAST Göteborg"), ("Jönkoping", "KAST Jönköpings län"),
-                                            ("Umea", "KAST Umeå"), ("Västerås", "KAST Västerås")])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("goteborg", "KAST Göteborg"),
+        ("Jönkoping", "KAST Jönköpings län"),
+        ("Umea", "KAST Umeå"),
+        ("Västerås", "KAST Västerås"),
+    ],
+)
 async def test_misspelt_entity(run, tracker, value, expected):
     result = await run(ACTION, tracker(f"i {value}", "inform_location", entities=[("location", value)]))
     assert expected in result.text
@@ -80,8 +89,12 @@ async def test_declined_gives_national_options(run, tracker):
 
 
 async def test_unknown_place_asks_again(run, tracker):
-    t = tracker("jag bor i Narnia", "inform_location", entities=[("location", "Narnia")],
-                slots={"location": "Göteborg", "awaiting_location": True})
+    t = tracker(
+        "jag bor i Narnia",
+        "inform_location",
+        entities=[("location", "Narnia")],
+        slots={"location": "Göteborg", "awaiting_location": True},
+    )
     result = await run(ACTION, t)
     assert "hittar ingen" in result.text and '”nej”' in result.text
     assert result.slot("location") is None and result.slot("awaiting_location") is True
@@ -105,10 +118,23 @@ async def test_other_municipality_in_county_mentions_agreement(run, tracker):
     assert "KAST Stockholm" in result.text and "avtal" in result.text
 
 
-@pytest.mark.parametrize("county", sorted({"Stockholms län", "Västra Götalands län", "Västmanlands län",
-                                           "Västerbottens län", "Värmlands län", "Jämtlands län",
-                                           "Norrbottens län", "Jönköpings län", "Västernorrlands län",
-                                           "Skåne län"}))
+@pytest.mark.parametrize(
+    "county",
+    sorted(
+        {
+            "Stockholms län",
+            "Västra Götalands län",
+            "Västmanlands län",
+            "Västerbottens län",
+            "Värmlands län",
+            "Jämtlands län",
+            "Norrbottens län",
+            "Jönköpings län",
+            "Västernorrlands län",
+            "Skåne län",
+        }
+    ),
+)
 async def test_every_county_with_kast(run, tracker, county):
     result = await run(ACTION, tracker(county, "inform_location", entities=[("location", county)]))
     assert "ingen KAST-mottagning" not in result.text
@@ -121,15 +147,15 @@ async def test_every_county_with_kast(run, tracker, county):
 
 
 async def test_seller_side_gets_mika_after_inform_location(run, tracker):
-    t = tracker("Göteborg", "inform_location", entities=[("location", "Göteborg")],
-                slots={"situation": "sells_sex"})
+    t = tracker("Göteborg", "inform_location", entities=[("location", "Göteborg")], slots={"situation": "sells_sex"})
     result = await run(ACTION, t)
     assert "Mikamottagningen Göteborg" in result.text and "KAST" not in result.text
 
 
 async def test_buyer_intent_ignores_seller_slot(run, tracker):
-    t = tracker("jag vill sluta köpa sex", "want_to_stop_buying", slots={"situation": "sells_sex",
-                                                                          "location": "Göteborg"})
+    t = tracker(
+        "jag vill sluta köpa sex", "want_to_stop_buying", slots={"situation": "sells_sex", "location": "Göteborg"}
+    )
     result = await run(ACTION, t)
     assert "KAST Göteborg" in result.text
 

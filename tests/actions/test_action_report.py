@@ -1,9 +1,10 @@
 """action_report_suspicion: 114 14 and 112 always, ECPAT for children, the agency line at work."""
+
 import pytest
+from trackers import run, tracker  # noqa: F401  (pytest fixtures)
 
 from actions.report import ActionReportSuspicion
-from bot import contract
-from trackers import run, tracker  # noqa: F401  (pytest fixtures)
+from bot.domain import contract
 
 pytestmark = pytest.mark.asyncio
 ACTION = ActionReportSuspicion()
@@ -13,9 +14,16 @@ async def test_name():
     assert ACTION.name() == "action_report_suspicion"
 
 
-@pytest.mark.parametrize("text", ["jag vill anmäla ett sexköp", "hur tipsar jag om människohandel",
-                                  "det pågår just nu i lägenheten bredvid", "jag tror en 15-åring säljs",
-                                  "en klient berättade om tvång, jag möter det i mitt arbete"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jag vill anmäla ett sexköp",
+        "hur tipsar jag om människohandel",
+        "det pågår just nu i lägenheten bredvid",
+        "jag tror en 15-åring säljs",
+        "en klient berättade om tvång, jag möter det i mitt arbete",
+    ],
+)
 async def test_always_114_14_and_112(run, tracker, text):
     result = await run(ACTION, tracker(text, "report_suspicion"))
     assert not contract.missing_facts("report_suspicion", result.text)

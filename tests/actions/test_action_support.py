@@ -1,11 +1,12 @@
 """action_support: four situations, clarifying question, must_say facts for victim_help."""
+
 import json
 
 import pytest
+from trackers import run, tracker  # noqa: F401  (pytest fixtures)
 
 from actions.support import ActionSupport
-from bot import contract
-from trackers import run, tracker  # noqa: F401  (pytest fixtures)
+from bot.domain import contract
 
 pytestmark = pytest.mark.asyncio
 ACTION = ActionSupport()
@@ -15,16 +16,19 @@ async def test_name():
     assert ACTION.name() == "action_support"
 
 
-@pytest.mark.parametrize("text,intent,expected", [
-    ("jag säljer sex och vill sluta", "victim_help", "sells_sex"),
-    ("jag har sålt sex i flera år", "victim_help", "sells_sex"),
-    ("jag tvingas ha sex för pengar", "victim_help", "trafficking"),
-    ("de har tagit mitt pass och säger att jag har en skuld", "victim_help", "trafficking"),
-    ("min man köper sex", "worried_about_other", "relative_of_buyer"),
-    ("min sambo har köpt sex, vad gör jag", "worried_about_other", "relative_of_buyer"),
-    ("min vän säljer sex, hur hjälper jag henne", "worried_about_other", "relative_of_seller"),
-    ("min syster tvingas av sin pojkvän", "worried_about_other", "relative_of_seller"),
-])
+@pytest.mark.parametrize(
+    "text,intent,expected",
+    [
+        ("jag säljer sex och vill sluta", "victim_help", "sells_sex"),
+        ("jag har sålt sex i flera år", "victim_help", "sells_sex"),
+        ("jag tvingas ha sex för pengar", "victim_help", "trafficking"),
+        ("de har tagit mitt pass och säger att jag har en skuld", "victim_help", "trafficking"),
+        ("min man köper sex", "worried_about_other", "relative_of_buyer"),
+        ("min sambo har köpt sex, vad gör jag", "worried_about_other", "relative_of_buyer"),
+        ("min vän säljer sex, hur hjälper jag henne", "worried_about_other", "relative_of_seller"),
+        ("min syster tvingas av sin pojkvän", "worried_about_other", "relative_of_seller"),
+    ],
+)
 async def test_situation_from_text(run, tracker, text, intent, expected):
     result = await run(ACTION, tracker(text, intent))
     assert result.slot("situation") == expected
@@ -71,13 +75,17 @@ async def test_unclear_asks_one_question(run, tracker, intent):
     assert "020-50 50 50" in result.text  # someone to talk to right away, even before the answer
     payloads = [b["payload"] for b in result.buttons]
     assert '/worried_about_other{"situation": "relative_of_buyer"}' in payloads
-    values = [json.loads(p[p.index("{"):])["situation"] for p in payloads]
+    values = [json.loads(p[p.index("{") :])["situation"] for p in payloads]
     assert sorted(values) == ["relative_of_buyer", "relative_of_seller", "sells_sex", "trafficking"]
 
 
 async def test_button_answer_sets_situation(run, tracker):
-    t = tracker('/worried_about_other{"situation": "relative_of_buyer"}', "worried_about_other",
-                entities=[("situation", "relative_of_buyer")], slots={"awaiting_situation": True})
+    t = tracker(
+        '/worried_about_other{"situation": "relative_of_buyer"}',
+        "worried_about_other",
+        entities=[("situation", "relative_of_buyer")],
+        slots={"awaiting_situation": True},
+    )
     result = await run(ACTION, t)
     assert result.slot("situation") == "relative_of_buyer" and result.slot("awaiting_situation") is False
     assert "KAST" in result.text

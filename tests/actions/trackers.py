@@ -8,6 +8,7 @@ Test modules import the fixtures (`from trackers import run, tracker`). This is 
 on purpose: a second module named `conftest` would shadow `tests/conftest.py`, which other test
 modules import by name (`from conftest import ROOT`).
 """
+
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import pytest
@@ -29,21 +30,24 @@ def make_tracker(
         "text": text,
         "intent": {"name": intent, "confidence": 0.9} if intent else {},
         "entities": [{"entity": e, "value": v, "start": 0, "end": 0} for e, v in entities],
-        "intent_ranking": intent_ranking if intent_ranking is not None else (
-            [{"name": intent, "confidence": 0.9}] if intent else []),
+        "intent_ranking": intent_ranking
+        if intent_ranking is not None
+        else ([{"name": intent, "confidence": 0.9}] if intent else []),
     }
     if response_selector is not None:
         latest["response_selector"] = response_selector
-    return Tracker.from_dict({
-        "sender_id": "test-user",
-        "slots": {**DEFAULT_SLOTS, **(slots or {})},
-        "latest_message": latest,
-        "events": [],
-        "paused": False,
-        "followup_action": None,
-        "active_loop": {},
-        "latest_action_name": "action_listen",
-    })
+    return Tracker.from_dict(
+        {
+            "sender_id": "test-user",
+            "slots": {**DEFAULT_SLOTS, **(slots or {})},
+            "latest_message": latest,
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
 
 
 class Result(NamedTuple):

@@ -1,5 +1,6 @@
 """Fixtures for the campaign tests: a campaign file with a running, an expired and a coming
 campaign (dates relative to today), the counting fake Rasa and the web front counting into SQLite."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from counting_fake import CountingFakeRasa  # noqa: E402
 from web_helpers import WebFront  # noqa: E402
-
 
 TODAY = dt.date.today()
 
@@ -67,8 +67,11 @@ def counting_web(counting_rasa, campaign_file, tmp_path_factory):
     db = tmp_path_factory.mktemp("counts") / "counts.db"
     front = WebFront(
         counting_rasa.url,
-        WEB_RATE_CLIENT=100000, WEB_RATE_CONVERSATION=100000,
-        WEB_CAMPAIGNS=str(campaign_file), WEB_COUNTS_DB=f"sqlite:///{db}", WEB_COUNTS_FLUSH_SECONDS=0.2,
+        WEB_RATE_CLIENT=100000,
+        WEB_RATE_CONVERSATION=100000,
+        WEB_CAMPAIGNS=str(campaign_file),
+        WEB_COUNTS_DB=f"sqlite:///{db}",
+        WEB_COUNTS_FLUSH_SECONDS=0.2,
         WEB_CORS_ORIGINS=counting_rasa.url,  # its /host.html embeds the widget
     ).start()
     front.counts_url = f"sqlite:///{db}"
@@ -78,8 +81,16 @@ def counting_web(counting_rasa, campaign_file, tmp_path_factory):
 
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,11 @@
 """The fake Rasa of tests/web, answering with the campaign counters header as our REST channel does.
 
-The counters a message adds are a small stand-in for `bot.campaign_counts.turn_metrics` (which the
+The counters a message adds are a small stand-in for `bot.domain.campaign_counts.turn_metrics` (which the
 real Rasa runs in its tracker store): the first message of a conversation is `wrote`, "sluta" or
 /want_to_stop_buying is the first stop question, /faq/law a law question, a known place a KAST
 referral, and "jag vill dö" a safety answer.
 """
+
 from __future__ import annotations
 
 import sys
@@ -16,7 +17,7 @@ from aiohttp import web
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from fake_rasa import FakeRasa, answer_for  # noqa: E402
 
-from bot.campaign_counts import COUNTS_HEADER  # noqa: E402
+from bot.domain.campaign_counts import COUNTS_HEADER  # noqa: E402
 
 TOPICS = {"/want_to_stop_buying": "want_to_stop_buying", "/faq/law": "faq/law", "/find_kast": "find_kast"}
 
@@ -51,14 +52,17 @@ class CountingFakeRasa(FakeRasa):
     async def _host(self, request: web.Request) -> web.Response:
         """A page of another origin embedding the widget with data-campaign="<?campaign=…>"."""
         campaign = request.query.get("campaign", "")
-        page = (f"<!doctype html><html lang='sv'><head><meta charset='utf-8'><title>Värdsida</title></head>"
-                f"<body><main><h1>En annonssajt</h1></main><script src='{self.web_url}/widget.js' "
-                f"data-campaign='{campaign}' defer></script></body></html>")
+        page = (
+            f"<!doctype html><html lang='sv'><head><meta charset='utf-8'><title>Värdsida</title></head>"
+            f"<body><main><h1>En annonssajt</h1></main><script src='{self.web_url}/widget.js' "
+            f"data-campaign='{campaign}' defer></script></body></html>"
+        )
         return web.Response(text=page, content_type="text/html")
 
     async def _webhook(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         sender, message = str(body.get("sender", "")), str(body.get("message", ""))
         self.received.append({"sender": sender, "message": message, "body": body, "headers": dict(request.headers)})
-        return web.json_response(answer_for(message, sender),
-                                 headers={COUNTS_HEADER: ",".join(self.counts(sender, message))})
+        return web.json_response(
+            answer_for(message, sender), headers={COUNTS_HEADER: ",".join(self.counts(sender, message))}
+        )

@@ -1,9 +1,10 @@
 """Reading the counters in the campaign tests."""
+
 from __future__ import annotations
 
 import time
 
-from bot import campaign_counts
+from bot.domain import campaign_counts
 
 
 def counters(url: str, campaign: str = None) -> dict:

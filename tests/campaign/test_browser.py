@@ -3,6 +3,7 @@ otherwise (no id, an expired id, an unknown id), the embed tag's data-campaign, 
 counter – a click on a phone number in an answer sends one request with the event and the
 campaign and nothing else, and the counter goes up. On another site the chat is an iframe of the
 chat's own origin (widget.js passes data-campaign on as ?kampanj=)."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,13 @@ def counting_web(counting_rasa, campaign_file, tmp_path_factory):
     db = tmp_path_factory.mktemp("counts-browser") / "counts.db"
     front = WebFront(
         counting_rasa.url,
-        WEB_RATE_CLIENT=100000, WEB_RATE_CONVERSATION=100000,
-        WEB_NEW_IDS_PER_MINUTE=100000, WEB_NEW_IDS_PER_MINUTE_48=100000,
-        WEB_CAMPAIGNS=str(campaign_file), WEB_COUNTS_DB=f"sqlite:///{db}", WEB_COUNTS_FLUSH_SECONDS=0.2,
+        WEB_RATE_CLIENT=100000,
+        WEB_RATE_CONVERSATION=100000,
+        WEB_NEW_IDS_PER_MINUTE=100000,
+        WEB_NEW_IDS_PER_MINUTE_48=100000,
+        WEB_CAMPAIGNS=str(campaign_file),
+        WEB_COUNTS_DB=f"sqlite:///{db}",
+        WEB_COUNTS_FLUSH_SECONDS=0.2,
         WEB_FRAME_ANCESTORS=counting_rasa.url,  # its /host.html embeds the chat
     ).start()
     front.counts_url = f"sqlite:///{db}"
@@ -68,8 +73,17 @@ def test_campaign_opener_with_its_quick_replies(context, counting_web, counting_
     expect(page.locator(".jc-bot").first).to_contain_text(OPENER)
 
 
-@pytest.mark.parametrize("query", ["", "?kampanj=test-gammal", "?kampanj=test-snart", "?kampanj=finns-inte",
-                                   "?kampanj=constructor", "?kampanj=%3Cb%3E"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?kampanj=test-gammal",
+        "?kampanj=test-snart",
+        "?kampanj=finns-inte",
+        "?kampanj=constructor",
+        "?kampanj=%3Cb%3E",
+    ],
+)
 def test_default_opener_without_a_running_campaign(context, counting_web, query):
     page, counts = open_chat(context, counting_web.url + "/" + query)
     first = page.locator(".jc-bot").first

@@ -1,5 +1,6 @@
 """The counters themselves: what one message adds (`turn_metrics`, and the tracker store that feeds
 it), the tally and its upsert into SQLite, the database URL, and masking of small numbers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,35 +11,54 @@ import sqlite3
 import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
-from bot import campaign_counts as cc
-from bot.privacy.store import MaskingTrackerStore, turn
+from bot.domain import campaign_counts as cc
+from bot.rasa_plugins.tracker_store import MaskingTrackerStore, turn
 
 S = cc.Step
 
 
 # ---------------------------------------------------------------- turn_metrics
 def test_first_message_about_stopping():
-    steps = [S(True, "action", "action_listen"), S(True, "user", "want_to_stop_buying"),
-             S(True, "action", "action_referral"), S(True, "slot", "awaiting_location", True)]
+    steps = [
+        S(True, "action", "action_listen"),
+        S(True, "user", "want_to_stop_buying"),
+        S(True, "action", "action_referral"),
+        S(True, "slot", "awaiting_location", True),
+    ]
     assert cc.turn_metrics(steps) == ["wrote", "asked", "topic:want_to_stop_buying"]
 
 
 def test_referral_is_counted_once_per_conversation_and_only_when_given():
-    first = [S(False, "user", "want_to_stop_buying"), S(False, "action", "action_referral"),
-             S(False, "slot", "awaiting_location", True)]
-    answer = [S(True, "user", "inform_location"), S(True, "action", "action_referral"),
-              S(True, "slot", "awaiting_location", False)]
+    first = [
+        S(False, "user", "want_to_stop_buying"),
+        S(False, "action", "action_referral"),
+        S(False, "slot", "awaiting_location", True),
+    ]
+    answer = [
+        S(True, "user", "inform_location"),
+        S(True, "action", "action_referral"),
+        S(True, "slot", "awaiting_location", False),
+    ]
     assert cc.turn_metrics(first + answer) == ["referral", "topic:inform_location"]
-    again = [S(True, "user", "find_kast"), S(True, "action", "action_referral"), S(True, "slot", "awaiting_location", False)]
+    again = [
+        S(True, "user", "find_kast"),
+        S(True, "action", "action_referral"),
+        S(True, "slot", "awaiting_location", False),
+    ]
     old = [s._replace(new=False) for s in first + answer]
     assert cc.turn_metrics(old + again) == ["topic:find_kast"]  # neither a new referral nor a new "asked"
 
 
 def test_law_questions_safety_and_commands():
-    assert cc.turn_metrics([S(False, "user", "greet"), S(True, "user", "faq/law_penalty")]) == \
-        ["asked", "topic:faq/law_penalty"]
-    assert cc.turn_metrics([S(True, "user", "crisis"), S(True, "action", "utter_crisis")]) == \
-        ["wrote", "safety", "topic:crisis"]
+    assert cc.turn_metrics([S(False, "user", "greet"), S(True, "user", "faq/law_penalty")]) == [
+        "asked",
+        "topic:faq/law_penalty",
+    ]
+    assert cc.turn_metrics([S(True, "user", "crisis"), S(True, "action", "utter_crisis")]) == [
+        "wrote",
+        "safety",
+        "topic:crisis",
+    ]
     assert cc.turn_metrics([S(True, "user", "restart")]) == []
     assert cc.turn_metrics([S(False, "user", "restart"), S(True, "user", "greet")]) == ["wrote", "topic:greet"]
 
@@ -65,14 +85,22 @@ def test_tracker_store_puts_the_turns_counters_on_the_turn():
 
     async def go():
         tracker = await store.get_or_create_tracker("a" * 32)
-        for event in [_user("want_to_stop_buying", "jag vill sluta, ring 070-123 45 67"),
-                      ActionExecuted("action_referral"), BotUttered("Var bor du?"), SlotSet("awaiting_location", True)]:
+        for event in [
+            _user("want_to_stop_buying", "jag vill sluta, ring 070-123 45 67"),
+            ActionExecuted("action_referral"),
+            BotUttered("Var bor du?"),
+            SlotSet("awaiting_location", True),
+        ]:
             tracker.update(event)
         with turn() as first:
             await store.save(tracker)
         tracker = await store.get_or_create_tracker("a" * 32)
-        for event in [_user("inform_location", "umeå"), ActionExecuted("action_referral"),
-                      BotUttered("I Umeå finns KAST Umeå."), SlotSet("awaiting_location", False)]:
+        for event in [
+            _user("inform_location", "umeå"),
+            ActionExecuted("action_referral"),
+            BotUttered("I Umeå finns KAST Umeå."),
+            SlotSet("awaiting_location", False),
+        ]:
             tracker.update(event)
         with turn() as second:
             await store.save(tracker)
@@ -103,7 +131,11 @@ def test_tally_adds_up_in_sqlite_across_flushes_and_processes(tmp_path):
     one.add("sok", ["opened"], week="2026-W49")
     one.flush()
     rows = cc.read_counts(url)
-    assert rows == [("ingen", "2026-W50", "opened", 1), ("sok", "2026-W49", "opened", 5), ("sok", "2026-W49", "wrote", 3)]
+    assert rows == [
+        ("ingen", "2026-W50", "opened", 1),
+        ("sok", "2026-W49", "opened", 5),
+        ("sok", "2026-W49", "wrote", 3),
+    ]
     # only the four columns: nothing that could identify a person or a moment finer than the week
     columns = [r[1] for r in sqlite3.connect(f"{tmp_path}/c.db").execute(f"PRAGMA table_info({cc.TABLE})")]
     assert columns == ["campaign", "week", "metric", "n"]

@@ -1,7 +1,8 @@
 """Counters add up across replicas on PostgreSQL: two web fronts (each with its own counters in
 memory) relay to two Rasa replicas and add their counts to one PostgreSQL database – the tracker
 store's, found from the same DB_* variables as endpoints.scaled.yml. Uses the PostgreSQL on
-127.0.0.1:5432 (tests/scale/servers.py), in a database made for this test and dropped afterwards."""
+127.0.0.1:5432 (bench/servers.py), in a database made for this test and dropped afterwards."""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -12,8 +13,8 @@ from counting_fake import CountingFakeRasa
 from helpers import counters
 from web_helpers import WebFront, new_id
 
-from bot import campaign_counts
-from tests.scale.servers import ScaledStores
+from bench.servers import ScaledStores
+from bot.domain import campaign_counts
 
 
 @pytest.fixture(scope="module")
@@ -25,24 +26,40 @@ def database():
 def test_counters_add_up_across_two_replicas(database, campaign_file):
     rasas = [CountingFakeRasa().start(), CountingFakeRasa().start()]
     rasas[1].seen, rasas[1].asked = rasas[0].seen, rasas[0].asked  # replicas share their conversations
-    env = dict(database.env(), RASA_URLS=",".join(r.url for r in rasas), WEB_CAMPAIGNS=str(campaign_file),
-               WEB_COUNTS_FLUSH_SECONDS=0.1, WEB_RATE_CLIENT=100000, WEB_RATE_CONVERSATION=100000)
+    env = dict(
+        database.env(),
+        RASA_URLS=",".join(r.url for r in rasas),
+        WEB_CAMPAIGNS=str(campaign_file),
+        WEB_COUNTS_FLUSH_SECONDS=0.1,
+        WEB_RATE_CLIENT=100000,
+        WEB_RATE_CONVERSATION=100000,
+    )
     fronts = [WebFront(rasas[0].url, **env).start(), WebFront(rasas[0].url, **env).start()]
     try:
+
         def visitor(n: int) -> None:
             front = fronts[n % 2]
             campaign = "test-sok" if n % 3 else "test-gammal"  # a third from an expired link
-            front.request("POST", "/api/count", json.dumps({"event": "opened", "campaign": campaign}).encode(),
-                          {"Content-Type": "text/plain"})
+            front.request(
+                "POST",
+                "/api/count",
+                json.dumps({"event": "opened", "campaign": campaign}).encode(),
+                {"Content-Type": "text/plain"},
+            )
             conversation = new_id()
             for text in ("jag vill sluta", "malmö"):  # the second message may land on the other front
                 front = fronts[(n + len(text)) % 2]
-                reply = front.post_json({"conversation_id": conversation, "message": text, "campaign": campaign},
-                                        timeout=30)
+                reply = front.post_json(
+                    {"conversation_id": conversation, "message": text, "campaign": campaign}, timeout=30
+                )
                 assert reply.status == 200 and reply.json()["messages"]
             if n % 2:
-                front.request("POST", "/api/count", json.dumps({"event": "contact", "campaign": campaign}).encode(),
-                              {"Content-Type": "text/plain"})
+                front.request(
+                    "POST",
+                    "/api/count",
+                    json.dumps({"event": "contact", "campaign": campaign}).encode(),
+                    {"Content-Type": "text/plain"},
+                )
 
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             list(pool.map(visitor, range(60)))

@@ -1,19 +1,30 @@
 """The campaign page of the report masks small numbers (below 5: "< 5", not drawn, no share), the
 CSV likewise; `make check` checks content/campaigns.yml; the simulation script says it simulates."""
+
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
 
-from bot import campaigns
-from bot.content import checks, report
 from web_helpers import ROOT
 
-ROWS = [("sok", "2026-W48", "opened", 120), ("sok", "2026-W48", "wrote", 40), ("sok", "2026-W48", "asked", 4),
-        ("sok", "2026-W48", "referral", 3), ("sok", "2026-W48", "contact", 1), ("sok", "2026-W48", "safety", 2),
-        ("sok", "2026-W49", "opened", 3), ("sok", "2026-W49", "wrote", 1), ("sok", "2026-W48", "topic:faq/law", 4),
-        ("ingen", "2026-W49", "opened", 7), ("ingen", "2026-W49", "wrote", 5)]
+from bot.domain import campaigns
+from bot.tools.content import checks, report
+
+ROWS = [
+    ("sok", "2026-W48", "opened", 120),
+    ("sok", "2026-W48", "wrote", 40),
+    ("sok", "2026-W48", "asked", 4),
+    ("sok", "2026-W48", "referral", 3),
+    ("sok", "2026-W48", "contact", 1),
+    ("sok", "2026-W48", "safety", 2),
+    ("sok", "2026-W49", "opened", 3),
+    ("sok", "2026-W49", "wrote", 1),
+    ("sok", "2026-W48", "topic:faq/law", 4),
+    ("ingen", "2026-W49", "opened", 7),
+    ("ingen", "2026-W49", "wrote", 5),
+]
 BOOK = campaigns.CampaignBook({})
 
 
@@ -49,20 +60,36 @@ def test_make_check_checks_the_campaign_file(tmp_path):
         "campaigns:\n"
         "  - id: Sok Annons\n    name: x\n    starts: 2026-12-01\n    ends: 2026-11-01\n    opener: hej\n"
         "  - id: ok-id\n    name: y\n    starts: 2026-12-01\n    ends: 2026-12-31\n    opener: hej\n"
-        "    buttons: [{title: Sluta, payload: /finns_inte}]\n", encoding="utf-8")
+        "    buttons: [{title: Sluta, payload: /finns_inte}]\n",
+        encoding="utf-8",
+    )
     project.root = tmp_path
     issues = list(checks.check_campaigns(project))
     assert [i.code for i in issues] == ["campaign"] and "fält 'id'" in issues[0].what and issues[0].line == 2
     (tmp_path / "content" / "campaigns.yml").write_text(
         "campaigns:\n  - id: ok-id\n    name: y\n    starts: 2026-12-01\n    ends: 2026-12-31\n    opener: hej\n"
-        "    buttons: [{title: Sluta, payload: /finns_inte}]\n", encoding="utf-8")
+        "    buttons: [{title: Sluta, payload: /finns_inte}]\n",
+        encoding="utf-8",
+    )
     issues = list(checks.check_campaigns(project))
     assert [i.code for i in issues] == ["button"] and "/finns_inte" in issues[0].what
 
 
 def test_simulation_says_it_is_simulated(tmp_path):
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "simulate_campaign_week.py"), "--week", "2026-W49",
-                           "--out", str(tmp_path), "--no-screenshot"], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "simulate_campaign_week.py"),
+            "--week",
+            "2026-W49",
+            "--out",
+            str(tmp_path),
+            "--no-screenshot",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     html = (tmp_path / "kampanjer.html").read_text(encoding="utf-8")
     assert "Simulerade siffror" in html and "&lt; 5" in html

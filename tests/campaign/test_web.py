@@ -1,5 +1,6 @@
 """The web front's campaign side over HTTP: openers in widget.js, POST /api/count, the counters of
 answered messages, the fallback for unknown and expired ids, and counters that survive a restart."""
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,10 @@ def test_messages_count_under_the_campaign_and_rasa_never_sees_it(counting_web, 
         assert reply.status == 200 and reply.json()["messages"]
         assert "X-Chat-Counts".lower() not in reply.headers  # the browser never sees Rasa's counters
     received = [r for r in counting_rasa.received if r["sender"] == conversation]
-    assert [r["body"] for r in received] == [{"sender": conversation, "message": "jag vill sluta"},
-                                             {"sender": conversation, "message": "malmö"}]
+    assert [r["body"] for r in received] == [
+        {"sender": conversation, "message": "jag vill sluta"},
+        {"sender": conversation, "message": "malmö"},
+    ]
     expected = {"wrote": 1, "asked": 1, "referral": 1, "topic:want_to_stop_buying": 1, "topic:inform_location": 1}
 
     def added():
@@ -53,8 +56,9 @@ def test_unknown_and_expired_ids_count_without_a_campaign(counting_web):
     for campaign in ("test-gammal", "test-snart", "finns-inte", "<script>", "x" * 40):
         assert count(counting_web, {"event": "opened", "campaign": campaign}).status == 204
     assert count(counting_web, {"event": "opened"}).status == 204
-    assert wait_for(lambda: counters(counting_web.counts_url).get(("ingen", "opened"), 0)
-                    - before.get(("ingen", "opened"), 0) == 6)
+    assert wait_for(
+        lambda: counters(counting_web.counts_url).get(("ingen", "opened"), 0) - before.get(("ingen", "opened"), 0) == 6
+    )
     labels = {campaign for campaign, _ in counters(counting_web.counts_url)}
     assert labels <= {"ingen", "test-sok"}  # nothing the client made up is ever stored
 

@@ -3,9 +3,10 @@
     python -m tests.content.demo_store /tmp/demo   → /tmp/demo/rasa.db and /tmp/demo/endpoints.yml
 
 The events have the shape Rasa writes (user events with parse_data, actions, bot events); the bot
-texts of the referral actions come from `bot.referral`, as the action server would send them. The
+texts of the referral actions come from `bot.domain.referral`, as the action server would send them. The
 messages are invented examples, spread over six weeks; nothing here comes from real users.
 """
+
 import asyncio
 import random
 import sys
@@ -13,22 +14,30 @@ import time
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from bot import places, referral
+from bot.domain import places, referral
 
 WEEK = 7 * 24 * 3600
 
 # (message, intent, confidence) – invented.
 QUESTIONS: List[Tuple[str, str]] = [
-    ("vad är kast", "faq/kast_what"), ("är det olagligt att köpa sex", "faq/law"),
-    ("vad blir straffet om man köper sex", "faq/law_penalty"), ("kan jag vara anonym hos kast", "faq/kast_anonymous"),
-    ("gäller lagen utomlands", "faq/law_abroad"), ("hur går det till på kast", "faq/kast_how"),
-    ("varför fokuserar ni på köparna", "faq/why_demand"), ("vad är människohandel", "faq/what_is_trafficking"),
-    ("hej", "greet"), ("tack", "thank"), ("är du en robot", "bot_challenge"),
+    ("vad är kast", "faq/kast_what"),
+    ("är det olagligt att köpa sex", "faq/law"),
+    ("vad blir straffet om man köper sex", "faq/law_penalty"),
+    ("kan jag vara anonym hos kast", "faq/kast_anonymous"),
+    ("gäller lagen utomlands", "faq/law_abroad"),
+    ("hur går det till på kast", "faq/kast_how"),
+    ("varför fokuserar ni på köparna", "faq/why_demand"),
+    ("vad är människohandel", "faq/what_is_trafficking"),
+    ("hej", "greet"),
+    ("tack", "thank"),
+    ("är du en robot", "bot_challenge"),
 ]
 REFERRALS: List[Tuple[str, str, Optional[str]]] = [
     ("jag vill sluta köpa sex, jag bor i Umeå", "want_to_stop_buying", "Umeå"),
-    ("finns kast i göteborg", "find_kast", "Göteborg"), ("jag vill ha hjälp att sluta", "want_to_stop_buying", None),
-    ("var finns kast i Solna", "find_kast", "Solna"), ("jag bor i Malmö och vill sluta köpa sex", "want_to_stop_buying", "Malmö"),
+    ("finns kast i göteborg", "find_kast", "Göteborg"),
+    ("jag vill ha hjälp att sluta", "want_to_stop_buying", None),
+    ("var finns kast i Solna", "find_kast", "Solna"),
+    ("jag bor i Malmö och vill sluta köpa sex", "want_to_stop_buying", "Malmö"),
 ]
 SUPPORT: List[Tuple[str, str, str]] = [
     ("jag säljer sex och vill ha stöd", "victim_help", "sells_sex"),
@@ -36,17 +45,25 @@ SUPPORT: List[Tuple[str, str, str]] = [
     ("min man köper sex, vad gör jag", "worried_about_other", "relative_of_buyer"),
 ]
 NOT_UNDERSTOOD: List[Tuple[str, Optional[str]]] = [
-    ("kan ni ringa mig på 070-123 45 67", None), ("vad kostar en biljett till konferensen", None),
-    ("hur funkar det med sugardaddy", "faq/law"), ("är det lagligt med sugar dating", "faq/law"),
-    ("mejla mig på anna.svensson@example.com", None), ("vad tycker du om porr", None),
-    ("är onlyfans sexköp", "faq/law_online"), ("jag bor på Storgatan 12 vad gör jag", "want_to_stop_buying"),
+    ("kan ni ringa mig på 070-123 45 67", None),
+    ("vad kostar en biljett till konferensen", None),
+    ("hur funkar det med sugardaddy", "faq/law"),
+    ("är det lagligt med sugar dating", "faq/law"),
+    ("mejla mig på anna.svensson@example.com", None),
+    ("vad tycker du om porr", None),
+    ("är onlyfans sexköp", "faq/law_online"),
+    ("jag bor på Storgatan 12 vad gör jag", "want_to_stop_buying"),
 ]
 
 
 def _user(text: str, intent: str, ts: float, confidence: float = 0.9) -> dict:
     name = intent.split("/")[0]
-    parse = {"text": text, "intent": {"name": name, "confidence": confidence}, "entities": [],
-             "intent_ranking": [{"name": name, "confidence": confidence}]}
+    parse = {
+        "text": text,
+        "intent": {"name": name, "confidence": confidence},
+        "entities": [],
+        "intent_ranking": [{"name": name, "confidence": confidence}],
+    }
     if "/" in intent:
         parse["response_selector"] = {"faq": {"response": {"intent_response_key": intent}, "ranking": []}}
     return {"event": "user", "timestamp": ts, "text": text, "parse_data": parse}
@@ -63,8 +80,11 @@ def _bot(text: str, ts: float) -> dict:
 def conversation(rng: random.Random, start: float) -> List[dict]:
     """One invented conversation as Rasa event dicts."""
     t = start
-    events = [_action("action_session_start", t), {"event": "session_started", "timestamp": t},
-              _action("action_listen", t)]
+    events = [
+        _action("action_session_start", t),
+        {"event": "session_started", "timestamp": t},
+        _action("action_listen", t),
+    ]
     for _ in range(rng.randint(1, 3)):
         t += rng.randint(20, 120)
         kind = rng.random()
@@ -84,8 +104,11 @@ def conversation(rng: random.Random, start: float) -> List[dict]:
             events += [_bot(r.text, t + 1) for r in referral.support(situation)]
         else:
             text, chosen = rng.choice(NOT_UNDERSTOOD)
-            events += [_user(text, "nlu_fallback", t, 0.3), _action("action_two_stage_fallback", t + 1),
-                       _bot("Menade du …?", t + 1)]
+            events += [
+                _user(text, "nlu_fallback", t, 0.3),
+                _action("action_two_stage_fallback", t + 1),
+                _bot("Menade du …?", t + 1),
+            ]
             if chosen:
                 t += 30
                 events += [_user(f"/{chosen}", chosen, t, 1.0), _action("utter_faq", t + 1), _bot("…", t + 1)]

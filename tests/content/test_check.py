@@ -1,14 +1,18 @@
 """`make check` on broken content: each message names the file, the line and the fix. No training."""
+
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from bot.content import checks
-from bot.content.issues import ERROR, WARNING
+from bot.tools.content import checks
+from bot.tools.content.issues import ERROR, WARNING, Issue
+from content.conftest import copy_content
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -30,7 +34,7 @@ def line_of(root: Path, rel: str, needle: str) -> int:
 
 def examples_of(root: Path, rel: str, intent: str):
     """(line, text) of the examples of `intent` in a copied NLU file."""
-    from bot.content import yamlfile
+    from bot.tools.content import yamlfile
 
     doc = yamlfile.read(root, rel)
     n = next(i for i, item in enumerate(doc.data["nlu"]) if item.get("intent") == intent)
@@ -60,16 +64,44 @@ def edit_answer(root: Path, name: str, change) -> int:
 
 
 def found(issues, code, file=None, line=None, level=None):
-    hits = [i for i in issues if i.code == code and (file is None or i.file == file)
-            and (line is None or i.line == line) and (level is None or i.level == level)]
+    hits = [
+        i
+        for i in issues
+        if i.code == code
+        and (file is None or i.file == file)
+        and (line is None or i.line == line)
+        and (level is None or i.level == level)
+    ]
     assert hits, f"no {code} at {file}:{line} in:\n" + "\n".join(f"{i.where} {i.code} {i.what}" for i in issues)
     return hits[0]
 
 
-def new_issues(root, rasa=False):
-    """Findings in the broken copy that the untouched project does not have."""
-    before = {(i.code, i.what) for i in checks.run(ROOT, rasa=False)}
-    return [i for i in checks.run(root, rasa=rasa) if (i.code, i.what) not in before]
+def check_in_background(root: Path) -> Future:
+    """The findings of `python -m bot check --json --root root`, a process started now."""
+
+    def run():
+        out = subprocess.run(
+            [sys.executable, "-m", "bot", "check", "--json", "--root", str(root)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert out.returncode in (0, 1), out.stderr[-3000:]
+        return [Issue(**i) for i in json.loads(out.stdout)]
+
+    pool = ThreadPoolExecutor(1)
+    try:
+        return pool.submit(run)
+    finally:
+        pool.shutdown(wait=False)
+
+
+@pytest.fixture(scope="module")
+def real_project_issues(rasa_broken_started):
+    """Every finding for the real project, Rasa's validation included (run once for this module). Rasa's
+    validation takes about 10 s; the copy with mistakes below is checked meanwhile, in another process."""
+    return checks.run(ROOT, rasa=True)
 
 
 # ---------------------------------------------------------------- broken content
@@ -153,12 +185,15 @@ def test_year_percentage_word_and_url_need_the_registry(project):
 
 def test_a_registry_entry_backs_the_claims(project):
     edit_answer(project, "utter_faq/law", lambda text: NEW_CLAIMS + text)
-    add_fact(project, """  - id: exempel
+    add_fact(
+        project,
+        """  - id: exempel
     claim: Ett påhittat exempel för testet.
     values: ["Sedan 1987", "12 procent", "tre av fyra", "https://example.se/rapport"]
     source: https://example.se/rapport
     verified: 2026-12-01
-""")
+""",
+    )
     issues = checks.run(project, rasa=False)
     assert not [i for i in issues if i.code == "fact" and "utter_faq/law" in i.what]
     # The example is not in the fact sheet: a warning to check it, not an error.
@@ -188,9 +223,14 @@ def test_broken_registry_entry_names_entry_and_field(project):
 
 def test_registry_entry_with_bad_date(project):
     rel = "content/facts.yml"
-    line = edit(project, rel, "values: [\"1 januari 1999\"]\n    source: https://sv.wikipedia.org/wiki/Sexk%C3%B6pslagen\n"
-                "    verified: 2026-12-02", "values: [\"1 januari 1999\"]\n    source: https://sv.wikipedia.org/wiki/"
-                "Sexk%C3%B6pslagen\n    verified: 2026-13-02")
+    line = edit(
+        project,
+        rel,
+        "values: [\"1 januari 1999\"]\n    source: https://sv.wikipedia.org/wiki/Sexk%C3%B6pslagen\n"
+        "    verified: 2026-12-02",
+        "values: [\"1 januari 1999\"]\n    source: https://sv.wikipedia.org/wiki/"
+        "Sexk%C3%B6pslagen\n    verified: 2026-13-02",
+    )
     issue = found(checks.run(project, rasa=False), "facts", rel, line + 2, ERROR)
     assert "2026-13-02" in issue.what
 
@@ -198,12 +238,15 @@ def test_registry_entry_with_bad_date(project):
 def test_registry_entry_not_verified_for_a_year(project):
     rel = "content/facts.yml"
     old = (dt.date.today() - dt.timedelta(days=400)).isoformat()
-    add_fact(project, f"""  - id: gammal
+    add_fact(
+        project,
+        f"""  - id: gammal
     claim: Kvinnofridslinjen svarar dygnet runt.
     values: []
     source: https://nck.uu.se/kvinnofridslinjen/kvinnofridslinjen-ger-stod-per-telefon/
     verified: {old}
-""")
+""",
+    )
     issue = found(checks.run(project, rasa=False), "facts-old", rel, level=WARNING)
     assert "gammal" in issue.what and old in issue.what and "dagens datum" in issue.fix
 
@@ -223,8 +266,11 @@ def test_yes_or_no_later_in_the_answer_is_fine(project):
 
 def test_straight_quotes_inside_an_answer(project):
     rel = "data/responses/faq.yml"
-    line = edit_answer(project, "utter_faq/law", lambda text: text.replace("köp av sexuell handling",
-                                                                           '\\"köp av sexuell handling\\"', 1))
+    line = edit_answer(
+        project,
+        "utter_faq/law",
+        lambda text: text.replace("köp av sexuell handling", '\\"köp av sexuell handling\\"', 1),
+    )
     issue = found(checks.run(project, rasa=False), "quotes", rel, line, ERROR)
     assert '"' in issue.what and "”" in issue.fix
 
@@ -245,8 +291,12 @@ def test_yaml_quoting_is_not_content(project):
 def test_referral_turn_too_long_names_places_and_overrun(project):
     rel = "content/resources.yml"
     long_note = "Det här är en mycket lång anteckning om mottagningen " * 4
-    edit(project, rel, "    location: Stockholm\n    anonymous: true",
-         f"    location: Stockholm\n    note: {long_note.strip()}\n    anonymous: true")
+    edit(
+        project,
+        rel,
+        "    location: Stockholm\n    anonymous: true",
+        f"    location: Stockholm\n    note: {long_note.strip()}\n    anonymous: true",
+    )
     issues = [i for i in checks.run(project, rasa=False) if i.code == "turn-length"]
     kast = next(i for i in issues if "action_referral" in i.what)
     assert kast.level == ERROR and kast.file == "content/messages.yml"
@@ -258,8 +308,8 @@ def test_referral_turn_too_long_names_places_and_overrun(project):
     assert "Malmö" not in kast.what
 
 
-def test_referral_turns_of_the_real_project_are_short():
-    issues = [i for i in checks.run(ROOT, rasa=False) if i.code == "turn-length"]
+def test_referral_turns_of_the_real_project_are_short(real_project_issues):
+    issues = [i for i in real_project_issues if i.code == "turn-length"]
     assert not issues, "\n".join(i.what for i in issues)
 
 
@@ -267,8 +317,9 @@ def test_delivery_differs_is_a_warning(project):
     shared = project.parent / "shared"
     (shared / "contract").mkdir(parents=True)
     text = (project / "content/contract/intents.yml").read_text(encoding="utf-8")
-    (shared / "contract/intents.yml").write_text(text.replace("  - name: greet\n", "  - name: greeting\n"),
-                                                  encoding="utf-8")
+    (shared / "contract/intents.yml").write_text(
+        text.replace("  - name: greet\n", "  - name: greeting\n"), encoding="utf-8"
+    )
     issues = checks.run(project, rasa=False)
     issue = found(issues, "delivery", "content/contract/intents.yml", level=WARNING)
     assert "greeting" in issue.what and "kopiera" in issue.fix
@@ -297,10 +348,13 @@ def test_same_example_in_two_intents_is_a_conflict(project):
 
 
 def test_example_equal_after_folding_in_two_intents(project):
-    from bot.text import fold, normalize
+    from bot.domain.text import fold, normalize
 
-    _, text = next((l, t) for l, t in examples_of(project, "data/nlu/faq_kast.yml", "faq/kast_what")
-                   if fold(t) != normalize(t))
+    _, text = next(
+        (line, t)
+        for line, t in examples_of(project, "data/nlu/faq_kast.yml", "faq/kast_what")
+        if fold(t) != normalize(t)
+    )
     rel = "data/nlu/faq_law.yml"
     line = insert_after_line(project, rel, examples_of(project, rel, "faq/law")[0][0], f"    - {fold(text)}")
     issue = found(checks.run(project, rasa=False), "conflict-folded", rel, line, ERROR)
@@ -345,9 +399,9 @@ def test_contract_intent_with_too_few_examples(project):
     rel = "data/nlu/safety.yml"
     text = (project / rel).read_text(encoding="utf-8")
     start = text.index("- intent: crisis")
-    block_end = text.index("\n- intent:", start + 1) if "\n- intent:" in text[start + 1:] else len(text)
+    block_end = text.index("\n- intent:", start + 1) if "\n- intent:" in text[start + 1 :] else len(text)
     lines = text[start:block_end].split("\n")
-    kept = lines[:12] + [l for l in lines[12:] if not l.strip().startswith("- ")]
+    kept = lines[:12] + [row for row in lines[12:] if not row.strip().startswith("- ")]
     (project / rel).write_text(text[:start] + "\n".join(kept) + text[block_end:], encoding="utf-8")
     issue = found(checks.run(project, rasa=False), "examples-count", rel, level=ERROR)
     assert "crisis" in issue.what and "minst 60" in issue.what
@@ -415,11 +469,33 @@ def test_duplicate_key_in_a_file(project):
 
 
 # ---------------------------------------------------------------- Rasa's own validation
-def test_rasa_validation_is_translated(project):
+@pytest.fixture(scope="module")
+def rasa_broken_started(tmp_path_factory):
+    """(copy, findings to come) for a copy with two independent mistakes that only Rasa's validation
+    finds: an intent no rule uses, and two stories that disagree. The two tests below share one run of
+    `python -m bot check`, started when this module first needs Rasa's validation."""
+    project = copy_content(tmp_path_factory.mktemp("rasa") / "main")
     edit(project, "domain.yml", "  - delete_conversation\n", "  - delete_conversation\n  - ny_fraga\n")
     with (project / "data/nlu/ny.yml").open("w", encoding="utf-8") as f:
         f.write('version: "3.1"\nnlu:\n- intent: ny_fraga\n  examples: |\n    - en helt ny fråga om något\n')
-    issues = checks.run(project, rasa=True)
+    (project / "data/stories").mkdir(exist_ok=True)
+    with (project / "data/stories/extra.yml").open("w", encoding="utf-8") as f:
+        f.write(
+            'version: "3.1"\nstories:\n- story: tack och hej\n  steps:\n  - intent: thank\n'
+            '  - action: utter_greet\n- story: tack och hej då\n  steps:\n  - intent: thank\n'
+            '  - action: utter_goodbye\n'
+        )
+    return project, check_in_background(project)
+
+
+@pytest.fixture(scope="module")
+def rasa_broken(rasa_broken_started):
+    project, findings = rasa_broken_started
+    return project, findings.result()
+
+
+def test_rasa_validation_is_translated(rasa_broken):
+    project, issues = rasa_broken
     issue = found(issues, "rasa", "domain.yml", level=ERROR)
     assert "ny_fraga" in issue.what and "regel" in issue.what and "data/rules" in issue.fix
     assert issue.line == line_of(project, "domain.yml", "  - ny_fraga")
@@ -432,20 +508,15 @@ def test_misspelled_key_is_explained(project):
     assert "«exampels:»" in issue.what and "examples:" in issue.fix
 
 
-def test_rasa_reports_conflicting_stories(project):
-    (project / "data/stories").mkdir(exist_ok=True)
-    with (project / "data/stories/extra.yml").open("w", encoding="utf-8") as f:
-        f.write('version: "3.1"\nstories:\n- story: tack och hej\n  steps:\n  - intent: thank\n'
-                '  - action: utter_greet\n- story: tack och hej då\n  steps:\n  - intent: thank\n'
-                '  - action: utter_goodbye\n')
-    issue = found(checks.run(project, rasa=True), "rasa-conflict", "data/stories/extra.yml", level=ERROR)
+def test_rasa_reports_conflicting_stories(rasa_broken):
+    _, issues = rasa_broken
+    issue = found(issues, "rasa-conflict", "data/stories/extra.yml", level=ERROR)
     assert "thank" in issue.what and "«tack och hej»" in issue.what and issue.line
 
 
 # ---------------------------------------------------------------- the real project and the command line
-def test_real_project_has_no_errors():
-    issues = checks.run(ROOT, rasa=True)
-    errors = [f"{i.where}: {i.what}" for i in issues if i.is_error]
+def test_real_project_has_no_errors(real_project_issues):
+    errors = [f"{i.where}: {i.what}" for i in real_project_issues if i.is_error]
     assert not errors, f"{len(errors)} fel:\n" + "\n".join(errors[:20])
 
 
@@ -458,7 +529,12 @@ def test_command_line_help_is_bilingual():
 
 def test_command_line_check_exit_code_and_message(project):
     edit(project, "data/rules/help.yml", "- intent: find_kast\n", "- intent: find_kats\n")
-    out = subprocess.run([sys.executable, "-m", "bot", "check", "--utan-rasa", "--root", str(project)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "check", "--utan-rasa", "--root", str(project)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 1
     assert "data/rules/help.yml:" in out.stdout and "Gör så här" in out.stdout and "find_kats" in out.stdout

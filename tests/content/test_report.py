@@ -1,10 +1,10 @@
 """The staff report's conversation figures (anonymised, aggregated) and its HTML page; no training."""
+
 import json
-from pathlib import Path
 
 import pytest
 
-from bot.content import conversations, report
+from bot.tools.content import conversations, report
 
 T0 = 1_790_000_000.0  # a Monday-ish timestamp; only the week matters
 
@@ -29,8 +29,11 @@ def _conversations():
         _user("jag vill sluta köpa sex", "want_to_stop_buying", T0 + week),
         {"event": "action", "name": "action_referral", "timestamp": T0 + week + 1},
         {"event": "bot", "text": "I Umeå finns KAST Umeå.", "timestamp": T0 + week + 1},
-        {"event": "bot", "text": "Du kan också ringa Kvinnofridslinjen 020-50 50 50 eller KAST Umeå.",
-         "timestamp": T0 + week + 1},
+        {
+            "event": "bot",
+            "text": "Du kan också ringa Kvinnofridslinjen 020-50 50 50 eller KAST Umeå.",
+            "timestamp": T0 + week + 1,
+        },
         {"event": "action", "name": "action_listen", "timestamp": T0 + week + 2},
         {"event": "bot", "text": "Kvinnofridslinjen", "timestamp": T0 + week + 3},  # not after a referral action
     ]
@@ -52,10 +55,12 @@ def test_summary_counts_weeks_fallbacks_referrals_and_masks():
 
 def test_dump_with_sender_ids_never_shows_them(tmp_path):
     dump = tmp_path / "trackers.json"
-    dump.write_text(json.dumps([{"sender_id": "secret-sender-123", "events": c} for c in _conversations()]),
-                    encoding="utf-8")
-    page = report.build(tmp_path / "out", model=tmp_path / "no-model.tar.gz", folds=0, trackers=dump,
-                        log=lambda *a: None)
+    dump.write_text(
+        json.dumps([{"sender_id": "secret-sender-123", "events": c} for c in _conversations()]), encoding="utf-8"
+    )
+    page = report.build(
+        tmp_path / "out", model=tmp_path / "no-model.tar.gz", folds=0, trackers=dump, log=lambda *a: None
+    )
     html = page.read_text(encoding="utf-8")
     assert "secret-sender-123" not in html and "070-123" not in html
     # Shown only when it occurs in at least 5 different conversations (one here).
@@ -81,14 +86,18 @@ def test_masking_store_around_sql_is_read(tmp_path):
 
     db = write(tmp_path / "store", count=5, weeks=1).parent / "rasa.db"
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: bot.privacy.store.MaskingTrackerStore\n  inner: sql\n"
-                         f"  dialect: sqlite\n  db: {db}\n", encoding="utf-8")
+    endpoints.write_text(
+        "tracker_store:\n  type: bot.rasa_plugins.tracker_store.MaskingTrackerStore\n  inner: sql\n"
+        f"  dialect: sqlite\n  db: {db}\n",
+        encoding="utf-8",
+    )
     stats = conversations.from_endpoints(endpoints)
     assert stats.conversations == 5 and "SQL" in stats.source
 
 
-@pytest.mark.parametrize("store", ["", "tracker_store:\n  type: bot.privacy.store.MaskingTrackerStore\n"
-                                       "  inner: in_memory\n"])
+@pytest.mark.parametrize(
+    "store", ["", "tracker_store:\n  type: bot.rasa_plugins.tracker_store.MaskingTrackerStore\n  inner: in_memory\n"]
+)
 def test_in_memory_store_explains_why_there_is_nothing(tmp_path, store):
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text("action_endpoint:\n  url: http://localhost:5055/webhook\n" + store, encoding="utf-8")
@@ -98,17 +107,23 @@ def test_in_memory_store_explains_why_there_is_nothing(tmp_path, store):
 
 def test_unreachable_database_is_explained(tmp_path):
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: sql\n  dialect: sqlite\n"
-                         f"  db: {tmp_path}/no/such/dir/rasa.db\n", encoding="utf-8")
+    endpoints.write_text(
+        f"tracker_store:\n  type: sql\n  dialect: sqlite\n  db: {tmp_path}/no/such/dir/rasa.db\n", encoding="utf-8"
+    )
     stats = conversations.from_endpoints(endpoints)
     assert stats.conversations == 0 and "gick inte att läsa" in stats.note
 
 
 def test_per_intent_rows_and_plots(tmp_path):
-    from bot.evaluation import Example, Report
+    from bot.tools.evaluation import Example, Report
 
-    r = Report([(Example("a", "faq/law"), "faq/law"), (Example("b", "faq/law"), "faq/law_penalty"),
-                (Example("c", "greet"), "greet")])
+    r = Report(
+        [
+            (Example("a", "faq/law"), "faq/law"),
+            (Example("b", "faq/law"), "faq/law_penalty"),
+            (Example("c", "greet"), "greet"),
+        ]
+    )
     rows = report.per_intent(r)
     assert rows[0]["intent"] == "faq/law" and rows[0]["confused"] == [("faq/law_penalty", 1)]
     assert rows[0]["phrasings"] == [("b", "faq/law_penalty")]
@@ -118,8 +133,8 @@ def test_per_intent_rows_and_plots(tmp_path):
 
 
 def test_purge_command_uses_the_endpoints_and_days(tmp_path, capsys, monkeypatch):
-    """`python -m bot purge` hands the endpoints file and the days to bot.privacy.retention.purge."""
-    from bot import cli
+    """`python -m bot purge` hands the endpoints file and the days to bot.rasa_plugins.retention.purge."""
+    from bot.tools import cli
     from content.demo_store import write
 
     monkeypatch.setattr(cli, "_quiet", lambda: None)  # keep the test session's logging as it is

@@ -1,11 +1,12 @@
 """A live Rasa server and action server for end-to-end tests through the REST channel."""
+
 import json
 import urllib.request
 import uuid
 
 import pytest
 
-from bot import procs
+from bot.tools import procs
 
 
 class RestClient:
@@ -39,10 +40,13 @@ def servers(model_path, tmp_path_factory):
     try:
         procs.wait_http(f"http://127.0.0.1:{action_port}/health", proc=actions)
         procs.wait_http(f"http://127.0.0.1:{rasa_port}/", timeout=180, proc=rasa)
-    except Exception:
+    except Exception as error:
         procs.stop(actions), procs.stop(rasa)
-        raise RuntimeError("servers did not start:\n" + (logs / "rasa.log").read_text()[-3000:]
-                           + (logs / "actions.log").read_text()[-2000:])
+        raise RuntimeError(
+            "servers did not start:\n"
+            + (logs / "rasa.log").read_text()[-3000:]
+            + (logs / "actions.log").read_text()[-2000:]
+        ) from error
     yield {"actions": actions, "rasa": rasa, "rasa_url": f"http://127.0.0.1:{rasa_port}", "logs": logs}
     procs.stop(rasa)
     procs.stop(actions)

@@ -5,9 +5,10 @@ the place → the reception (or the honest "no KAST here"); caught → what happ
 seeking to buy → the law → "jag vill sluta" → referral; "jag tänker inte sluta" → a calm answer.
 The phrasings are the issue's own reports of what went wrong, not training or held-out sentences.
 """
+
 import uuid
 
-from bot import contract
+from bot.domain import contract
 
 CRISIS_NUMBER = "90101"
 

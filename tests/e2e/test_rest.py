@@ -1,9 +1,11 @@
 """End to end through Rasa's REST channel on a live server (with the action server)."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot import contract, procs
+from bot.domain import contract
+from bot.tools import procs
 
 # Our own phrasings (not training data, not the held-out set) for intents whose answer the
 # contract checks. FAQ answers are checked through their button payloads as well.
@@ -57,14 +59,34 @@ def test_crisis_interrupts_location_question(rest):
     assert "Umeå" in rest.text("umea", sender)
 
 
-BAD_INPUT = ["", "   ", "a" * 10_000, "😭😭😭", "<script>alert(1)</script>", "\x00\x01\x02\ufffd\ufffe",
-             "Wie kann ich aufhören, für Sex zu bezahlen?", "{\"intent\": 1}", "/", "/nonexistent_intent"]
+BAD_INPUT = [
+    "",
+    "   ",
+    "a" * 10_000,
+    "😭😭😭",
+    "<script>alert(1)</script>",
+    "\x00\x01\x02\ufffd\ufffe",
+    "Wie kann ich aufhören, für Sex zu bezahlen?",
+    "{\"intent\": 1}",
+    "/",
+    "/nonexistent_intent",
+]
 
 
 @pytest.mark.parametrize(
     "message",
-    ["", "   ", "a" * 10_000, "😭😭😭", "<script>alert(1)</script>", "\x00\x01\x02\ufffd\ufffe",
-     "Wie kann ich aufhören, für Sex zu bezahlen?", "{\"intent\": 1}", "/", "/nonexistent_intent"],
+    [
+        "",
+        "   ",
+        "a" * 10_000,
+        "😭😭😭",
+        "<script>alert(1)</script>",
+        "\x00\x01\x02\ufffd\ufffe",
+        "Wie kann ich aufhören, für Sex zu bezahlen?",
+        "{\"intent\": 1}",
+        "/",
+        "/nonexistent_intent",
+    ],
     ids=["empty", "spaces", "10k", "emoji", "html", "binary", "german", "json", "slash", "bad-payload"],
 )
 def test_bad_input_gets_an_answer(rest, message):
@@ -77,18 +99,22 @@ def test_server_survives_bad_input(rest):
 
 
 def test_people_writing_at_the_same_time_each_get_their_own_answer(rest):
-    """Messages that arrive together are parsed together (bot.fast_parse): bad input among them
+    """Messages that arrive together are parsed together (bot.speedups.batched_parse): bad input among them
     must not change anyone's answer, and safety answers stay safety answers."""
-    normal = [(PHRASES["crisis"], "90101"), (PHRASES["immediate_danger"], "112"),
-              ("är det olagligt att köpa sex", "fängelse"), ("hej", "chattbot"),
-              (PHRASES["child_at_risk"], "112")] * 4
+    normal = [
+        (PHRASES["crisis"], "90101"),
+        (PHRASES["immediate_danger"], "112"),
+        ("är det olagligt att köpa sex", "fängelse"),
+        ("hej", "chattbot"),
+        (PHRASES["child_at_risk"], "112"),
+    ] * 4
     messages = [text for text, _ in normal] + BAD_INPUT * 2
     with ThreadPoolExecutor(max_workers=len(messages)) as pool:
         answers = list(pool.map(lambda m: rest.send(m), messages))
     for (text, expected), answer in zip(normal, answers):
         joined = " ".join(m.get("text") or "" for m in answer)
         assert expected in joined, (text, joined)
-    assert all(any(m.get("text") for m in answer) for answer in answers[len(normal):])
+    assert all(any(m.get("text") for m in answer) for answer in answers[len(normal) :])
 
 
 def test_action_server_down_gives_national_lines(servers, rest):

@@ -6,6 +6,7 @@ file) with its tracker store in our PostgreSQL and its lock store in our Redis, 
 been collected, Rasa is launched before the first test so that the in-process tests run while the
 model loads.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ from typing import Dict, List, Optional
 
 import pytest
 
-from bot import procs
+from bot.tools import procs
 
 from .pg_redis import Postgres, Redis, free_port, unavailable_reason
 
@@ -130,12 +131,21 @@ class WebFront:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("WEB_") and k != "RASA_URL"}
-        env.update(WEB_HOST="127.0.0.1", WEB_PORT=str(self.port), RASA_URL=rasa_url, WEB_RATE_CLIENT="100000",
-                   WEB_RATE_CONVERSATION="100000", WEB_RASA_TIMEOUT="20", WEB_RASA_QUEUE_TIMEOUT="5",
-                   WEB_NEW_IDS_PER_MINUTE="100000", WEB_NEW_IDS_PER_MINUTE_48="100000")
+        env.update(
+            WEB_HOST="127.0.0.1",
+            WEB_PORT=str(self.port),
+            RASA_URL=rasa_url,
+            WEB_RATE_CLIENT="100000",
+            WEB_RATE_CONVERSATION="100000",
+            WEB_RASA_TIMEOUT="20",
+            WEB_RASA_QUEUE_TIMEOUT="5",
+            WEB_NEW_IDS_PER_MINUTE="100000",
+            WEB_NEW_IDS_PER_MINUTE_48="100000",
+        )
         self.log = log
-        self.process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=ROOT, env=env,
-                                        stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.web"], cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+        )
 
     def wait(self, timeout: float = 60) -> None:
         procs.wait_http(f"{self.url}/healthz", timeout=timeout, proc=self.process)
@@ -181,8 +191,9 @@ class Live:
     def send(self, message: str, sender: str, timeout: float = 60):
         """(HTTP status, JSON body) of a POST to Rasa's REST webhook."""
         body = json.dumps({"sender": sender, "message": message}).encode()
-        request = urllib.request.Request(f"{self.rasa_url}/webhooks/rest/webhook", body,
-                                         {"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, json.loads(response.read())
@@ -216,14 +227,29 @@ def _live_launch(request, tmp_path_factory):
     redis = request.getfixturevalue("redis_server")
     db = pg.create_database(LIVE_DB)
     action_port, rasa_port = procs.free_port(), procs.free_port()
-    env = {"DB_HOST": "127.0.0.1", "DB_PORT": str(pg.port), "DB_USER": "postgres", "DB_PASSWORD": "",
-           "DB_NAME": db, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis.port), "REDIS_DB": str(LIVE_REDIS_DB)}
+    env = {
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": str(pg.port),
+        "DB_USER": "postgres",
+        "DB_PASSWORD": "",
+        "DB_NAME": db,
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": str(redis.port),
+        "REDIS_DB": str(LIVE_REDIS_DB),
+    }
     started = time.monotonic()
     processes: Dict[str, subprocess.Popen] = {}
     try:
         processes["actions"] = procs.start_action_server(action_port, logs / "actions.log")
-        processes["rasa"] = procs.start_rasa(rasa_port, action_port, logs / "rasa.log", model=model,
-                                             endpoints="endpoints.scaled.yml", extra_env=env, extra_args=["--debug"])
+        processes["rasa"] = procs.start_rasa(
+            rasa_port,
+            action_port,
+            logs / "rasa.log",
+            model=model,
+            endpoints="endpoints.scaled.yml",
+            extra_env=env,
+            extra_args=["--debug"],
+        )
         rasa_url = f"http://127.0.0.1:{rasa_port}"
         web = WebFront(rasa_url, logs / "web.log")
         processes["web"] = web.process
@@ -251,9 +277,11 @@ def live(_live_launch) -> Live:
             procs.wait_http(f"{stack.rasa_url}/", timeout=RASA_START_TIMEOUT, proc=stack.processes["rasa"])
             stack.web.wait()
         except Exception as error:
-            raise RuntimeError(f"live stack did not start ({error}):\n"
-                               + stack.rasa_log.read_text(errors="replace")[-4000:]
-                               + stack.actions_log.read_text(errors="replace")[-1000:]) from None
+            raise RuntimeError(
+                f"live stack did not start ({error}):\n"
+                + stack.rasa_log.read_text(errors="replace")[-4000:]
+                + stack.actions_log.read_text(errors="replace")[-1000:]
+            ) from None
         stack.ready_after = time.monotonic() - stack.launched_at
         print(f"\n[privacy] Rasa ready {stack.ready_after:.0f} s after launch")
     return stack

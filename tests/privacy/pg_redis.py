@@ -6,6 +6,7 @@ trust authentication, no fsync and its socket in that folder. `Redis()` runs `re
 nothing kept on disk. Both can be stopped and started again on the same port (the fault tests do
 that), every step is bounded by a timeout, and `close()` removes everything.
 """
+
 from __future__ import annotations
 
 import glob
@@ -66,15 +67,31 @@ class Postgres:
         self.log = self.dir / "server.log"
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
-        self._run([str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
-                   "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"])
+        self._run(
+            [
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ]
+        )
 
     def _run(self, cmd: List[str], timeout: Optional[float] = None) -> subprocess.CompletedProcess:
         if os.geteuid() == 0:
             cmd = ["runuser", "-u", "postgres", "--"] + cmd
         done = subprocess.run(cmd, cwd=self.dir, capture_output=True, text=True, timeout=(timeout or self.timeout) + 10)
         if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}\n{self.logs()}")
+            raise RuntimeError(
+                f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}\n{self.logs()}"
+            )
         return done
 
     def logs(self) -> str:
@@ -88,16 +105,42 @@ class Postgres:
         return (self.data / "postmaster.pid").exists() and _port_open(self.port)
 
     def start(self) -> "Postgres":
-        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options,
-                   "-w", "-t", str(int(self.timeout)), "start"])
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                str(int(self.timeout)),
+                "start",
+            ]
+        )
         return self
 
     def stop(self, mode: str = "fast") -> None:
         if (self.data / "postmaster.pid").exists():
-            self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w",
-                       "-t", str(int(self.timeout)), "stop"])
+            self._run(
+                [
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-m",
+                    mode,
+                    "-w",
+                    "-t",
+                    str(int(self.timeout)),
+                    "stop",
+                ]
+            )
 
     def dsn(self, db: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{db}"
@@ -151,8 +194,23 @@ class Redis:
         return self.process is not None and self.process.poll() is None
 
     def start(self) -> "Redis":
-        cmd = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-               "--dir", str(self.dir), "--daemonize", "no", "--logfile", str(self.log)]
+        cmd = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.dir),
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(self.log),
+        ]
         self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:

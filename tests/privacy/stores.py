@@ -1,4 +1,5 @@
 """Helpers for the in-process store tests: build our store like Rasa does, read what it stored raw."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,10 +15,10 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionSt
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.privacy.store import MaskingTrackerStore
+from bot.rasa_plugins.tracker_store import MaskingTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
-STORE_TYPE = "bot.privacy.store.MaskingTrackerStore"
+STORE_TYPE = "bot.rasa_plugins.tracker_store.MaskingTrackerStore"
 _DOMAIN: Optional[Domain] = None
 
 
@@ -32,14 +33,20 @@ def run(coro):
     return asyncio.run(coro)
 
 
-def store_config(kind: str, pg=None, redis=None, db: Optional[str] = None, redis_db: int = 2, **extra) -> Dict[str, Any]:
+def store_config(
+    kind: str, pg=None, redis=None, db: Optional[str] = None, redis_db: int = 2, **extra
+) -> Dict[str, Any]:
     """The tracker_store section of an endpoints file for our store around `kind`."""
     config: Dict[str, Any] = {"type": STORE_TYPE, "inner": kind}
     if kind == "sql":
         config.update(dialect="postgresql", url="127.0.0.1", port=pg.port, username="postgres", password="", db=db)
     elif kind == "redis":
-        config.update(url="127.0.0.1", port=redis.port, db=redis_db, key_prefix=extra.pop("key_prefix", None) or
-                      "t" + uuid.uuid4().hex[:8])
+        config.update(
+            url="127.0.0.1",
+            port=redis.port,
+            db=redis_db,
+            key_prefix=extra.pop("key_prefix", None) or "t" + uuid.uuid4().hex[:8],
+        )
     config.update(extra)
     return config
 
@@ -56,13 +63,30 @@ def create(config: Dict[str, Any]) -> MaskingTrackerStore:
     return store
 
 
-def user(text: str, intent: str = "faq", entities: Optional[List[Dict]] = None, timestamp: Optional[float] = None,
-         metadata: Optional[Dict] = None) -> UserUttered:
+def user(
+    text: str,
+    intent: str = "faq",
+    entities: Optional[List[Dict]] = None,
+    timestamp: Optional[float] = None,
+    metadata: Optional[Dict] = None,
+) -> UserUttered:
     entities = entities or []
-    parse_data = {"intent": {"name": intent, "confidence": 0.99}, "entities": entities, "text": text,
-                  "intent_ranking": [{"name": intent, "confidence": 0.99}]}
-    return UserUttered(text, {"name": intent, "confidence": 0.99}, entities, parse_data, timestamp=timestamp,
-                       input_channel="rest", message_id=uuid.uuid4().hex, metadata=metadata)
+    parse_data = {
+        "intent": {"name": intent, "confidence": 0.99},
+        "entities": entities,
+        "text": text,
+        "intent_ranking": [{"name": intent, "confidence": 0.99}],
+    }
+    return UserUttered(
+        text,
+        {"name": intent, "confidence": 0.99},
+        entities,
+        parse_data,
+        timestamp=timestamp,
+        input_channel="rest",
+        message_id=uuid.uuid4().hex,
+        metadata=metadata,
+    )
 
 
 def tracker(sender: str, events: List[Event]) -> DialogueStateTracker:
@@ -72,14 +96,23 @@ def tracker(sender: str, events: List[Event]) -> DialogueStateTracker:
     return t
 
 
-def conversation(sender: str, texts: List[str], at: Optional[float] = None, intent: str = "faq") -> DialogueStateTracker:
+def conversation(
+    sender: str, texts: List[str], at: Optional[float] = None, intent: str = "faq"
+) -> DialogueStateTracker:
     """A tracker: session start, then per text a user message and a bot answer, all at time `at`."""
     at = time.time() if at is None else at
-    events: List[Event] = [ActionExecuted("action_session_start", timestamp=at), SessionStarted(timestamp=at),
-                           ActionExecuted("action_listen", timestamp=at)]
+    events: List[Event] = [
+        ActionExecuted("action_session_start", timestamp=at),
+        SessionStarted(timestamp=at),
+        ActionExecuted("action_listen", timestamp=at),
+    ]
     for text in texts:
-        events += [user(text, intent, timestamp=at), ActionExecuted("utter_faq", timestamp=at),
-                   BotUttered("Svar.", timestamp=at), ActionExecuted("action_listen", timestamp=at)]
+        events += [
+            user(text, intent, timestamp=at),
+            ActionExecuted("utter_faq", timestamp=at),
+            BotUttered("Svar.", timestamp=at),
+            ActionExecuted("action_listen", timestamp=at),
+        ]
     return tracker(sender, events)
 
 
@@ -100,5 +133,4 @@ def raw_stored(store: MaskingTrackerStore, pg=None, db: Optional[str] = None, se
 def stored_senders(store: MaskingTrackerStore) -> List[str]:
     keys = run(store.keys())
     prefix = getattr(store.inner, "key_prefix", "")
-    return sorted(k[len(prefix):] if prefix and k.startswith(prefix) else k for k in keys)
-
+    return sorted(k[len(prefix) :] if prefix and k.startswith(prefix) else k for k in keys)

@@ -1,6 +1,7 @@
 """Privacy against an attacker: typed deletion caught by a fixed pattern, deletion that leaves nothing
 (rows, lock keys, report lines) on the live PostgreSQL + Redis stack, ids that cannot be reused, the
 in-memory store's bound, batched parses that cannot cross conversations, and the report's ≥ 5 rule."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,22 +14,39 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import fast_parse
-from bot.content import conversations
-from bot.privacy.channel import DELETED_HEADER, incoming_text
 from bot.privacy.deletion import is_deletion_request
-from bot.privacy.store import MaskingTrackerStore, turn
+from bot.rasa_plugins.channel import DELETED_HEADER, incoming_text
+from bot.rasa_plugins.tracker_store import MaskingTrackerStore, turn
+from bot.speedups import batched_parse as fast_parse
+from bot.tools.content import conversations
 from bot.web import relay
 
 from .conftest import new_sender
 from .stores import domain
 
-DELETIONS = ["radera mitt samtal", "Radera mitt samtal!", "ta bort allt jag skrivit", "delete my conversation",
-             "Delete my chat.", "glöm det jag skrev", "kan du radera det här samtalet?", "jag vill radera chatten",
-             "ta bort mina meddelanden tack", "forget what I wrote please", "radera"]
-NOT_DELETIONS = ["hur tar jag bort mina meddelanden i telefonen?", "jag har raderat hans nummer",
-                 "vad händer om jag raderar samtalet", "ta bort", "kan polisen se det jag skrev?",
-                 "radera mitt samtal och ring polisen", "", "radera mitt samtal " * 20]
+DELETIONS = [
+    "radera mitt samtal",
+    "Radera mitt samtal!",
+    "ta bort allt jag skrivit",
+    "delete my conversation",
+    "Delete my chat.",
+    "glöm det jag skrev",
+    "kan du radera det här samtalet?",
+    "jag vill radera chatten",
+    "ta bort mina meddelanden tack",
+    "forget what I wrote please",
+    "radera",
+]
+NOT_DELETIONS = [
+    "hur tar jag bort mina meddelanden i telefonen?",
+    "jag har raderat hans nummer",
+    "vad händer om jag raderar samtalet",
+    "ta bort",
+    "kan polisen se det jag skrev?",
+    "radera mitt samtal och ring polisen",
+    "",
+    "radera mitt samtal " * 20,
+]
 
 
 @pytest.mark.parametrize("text", DELETIONS)
@@ -49,8 +67,9 @@ def test_the_front_and_the_channel_agree_on_the_header():
 
 # ---------------------------------------------------------------- embedded mode: bounded memory
 def _tracker(sender: str, text: str) -> DialogueStateTracker:
-    return DialogueStateTracker.from_events(sender, [ActionExecuted("action_listen"),
-                                                     UserUttered(text, {"name": "greet", "confidence": 1.0})])
+    return DialogueStateTracker.from_events(
+        sender, [ActionExecuted("action_listen"), UserUttered(text, {"name": "greet", "confidence": 1.0})]
+    )
 
 
 def test_in_memory_store_is_bounded_and_drops_the_quietest():
@@ -113,10 +132,12 @@ def test_shuffled_batch_results_are_detected_and_parsed_one_by_one():
     assert [p["text"] for p in parses] == [m.text for m, _ in items]
     assert batcher.mismatches == 1 and sorted(one_by_one) == sorted(f"s{n}" for n in range(8))
     # results in order are used as they are; too few results are not
-    in_order = fast_parse.ParseBatcher(lambda b: [{"text": m.text} for m, _ in b], alone,
-                                       belongs=fast_parse.parse_belongs)
-    short = fast_parse.ParseBatcher(lambda b: [{"text": m.text} for m, _ in b][:-1], alone,
-                                    belongs=fast_parse.parse_belongs)
+    in_order = fast_parse.ParseBatcher(
+        lambda b: [{"text": m.text} for m, _ in b], alone, belongs=fast_parse.parse_belongs
+    )
+    short = fast_parse.ParseBatcher(
+        lambda b: [{"text": m.text} for m, _ in b][:-1], alone, belongs=fast_parse.parse_belongs
+    )
     one_by_one.clear()
     asyncio.run(_all(in_order, items))
     assert in_order.mismatches == 0 and one_by_one == []
@@ -136,8 +157,7 @@ def test_parse_belongs_reads_user_messages_and_nlu_messages():
 
 # ---------------------------------------------------------------- the staff report
 def _fallback(text: str, ts: float = 1_700_000_000):
-    return [{"event": "user", "text": text, "timestamp": ts,
-             "parse_data": {"intent": {"name": "nlu_fallback"}}}]
+    return [{"event": "user", "text": text, "timestamp": ts, "parse_data": {"intent": {"name": "nlu_fallback"}}}]
 
 
 def test_report_shows_a_not_understood_text_only_from_five_conversations():
@@ -160,7 +180,8 @@ def _nothing_left(live, token):
     assert _lock_keys(live, token) == []
     rows = live.stored()
     stats = conversations.summarise(
-        [[json.loads(d) for s, _, _, d in rows if s == sender] for sender in {r[0] for r in rows}], "live")
+        [[json.loads(d) for s, _, _, d in rows if s == sender] for sender in {r[0] for r in rows}], "live"
+    )
     assert token not in json.dumps(stats.__dict__, default=str)
 
 
@@ -194,8 +215,12 @@ def test_another_persons_conversation_cannot_be_continued_or_deleted(live_up):
     assert web.say("jag bor på Storgatan 12 i Göteborg", victim)[0] == 200
     before = live_up.stored(victim)
     random_part, expiry, mac = victim.split(".")
-    for forged in (new_sender(), f"{random_part}.{int(expiry) + 3600}.{mac}", f"{random_part}.{expiry}.{'A' * 43}",
-                   random_part):
+    for forged in (
+        new_sender(),
+        f"{random_part}.{int(expiry) + 3600}.{mac}",
+        f"{random_part}.{expiry}.{'A' * 43}",
+        random_part,
+    ):
         status, body = web.say("vad skrev jag?", forged)
         assert status == 401, (forged, body)
         assert web.delete(forged) == (200, {"deleted": False})

@@ -1,4 +1,5 @@
-"""bot.privacy.channel.MaskingRestInput in-process: what reaches Rasa, and the answers on failure."""
+"""bot.rasa_plugins.channel.MaskingRestInput in-process: what reaches Rasa, and the answers on failure."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,8 +10,8 @@ from typing import Any, Dict, List, Optional
 import pytest
 from rasa.core.channels.channel import UserMessage
 
-from bot.privacy.channel import MaskingRestInput
-from bot.privacy.store import MaskingTrackerStore, turn_failed
+from bot.rasa_plugins.channel import MaskingRestInput
+from bot.rasa_plugins.tracker_store import MaskingTrackerStore, turn_failed
 
 from .conftest import MESSAGES, find_personal
 from .stores import domain
@@ -62,8 +63,9 @@ def test_name_and_url_stay_rest():
 @pytest.mark.parametrize("text", MESSAGES)
 def test_rasa_gets_only_the_masked_text(text):
     rasa = FakeRasa()
-    status, body = receive(rasa, {"sender": "abc", "message": text, "metadata": {"ip": "192.168.10.23"},
-                                  "input_channel": "070-123 45 67"})
+    status, body = receive(
+        rasa, {"sender": "abc", "message": text, "metadata": {"ip": "192.168.10.23"}, "input_channel": "070-123 45 67"}
+    )
     assert status == 200 and body == [{"recipient_id": "abc", "text": "Svar."}]
     message = rasa.received[0]
     assert find_personal(message.text) == [] and "[" in message.text
@@ -79,8 +81,10 @@ def test_ordinary_text_is_unchanged():
 
 def test_failure_answers_503_and_logs_no_text(caplog):
     caplog.set_level(logging.DEBUG)
-    status, body = receive(FakeRasa(fail=RuntimeError("lock store: anna.svensson@example.se")),
-                           {"sender": "abc", "message": "mejla anna.svensson@example.se"})
+    status, body = receive(
+        FakeRasa(fail=RuntimeError("lock store: anna.svensson@example.se")),
+        {"sender": "abc", "message": "mejla anna.svensson@example.se"},
+    )
     assert status == 503 and "error" in body
     assert "anna.svensson" not in caplog.text and "RuntimeError" in caplog.text
 
@@ -91,8 +95,18 @@ def test_store_failure_answers_503():
     assert not turn_failed()  # the mark ends with the message
 
 
-@pytest.mark.parametrize("body", [[1, 2], "text", {"sender": "abc"}, {"sender": "abc", "message": 5},
-                                  {"message": "hej"}, {"sender": "", "message": "hej"}, {"sender": 7, "message": "hej"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        [1, 2],
+        "text",
+        {"sender": "abc"},
+        {"sender": "abc", "message": 5},
+        {"message": "hej"},
+        {"sender": "", "message": "hej"},
+        {"sender": 7, "message": "hej"},
+    ],
+)
 def test_bad_requests_get_400(body):
     rasa = FakeRasa()
     status, answer = receive(rasa, body)

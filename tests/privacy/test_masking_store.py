@@ -1,5 +1,6 @@
-"""bot.privacy.store.MaskingTrackerStore in-process, around each inner store (in memory, PostgreSQL,
+"""bot.rasa_plugins.tracker_store.MaskingTrackerStore in-process, around each inner store (in memory, PostgreSQL,
 Redis – real servers): masking before saving, "radera mitt samtal", faults kept inside the turn."""
+
 from __future__ import annotations
 
 import logging
@@ -16,8 +17,9 @@ from rasa.core.tracker_store import (
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet
 from rasa.utils.endpoints import read_endpoint_config
 
-from bot.privacy import store as privacy_store
-from bot.privacy.store import MaskingTrackerStore, mask_event, masked_tracker, turn
+from bot.privacy import event_masking
+from bot.rasa_plugins import tracker_store as privacy_store
+from bot.rasa_plugins.tracker_store import MaskingTrackerStore, mask_event, masked_tracker, turn
 
 from .conftest import MESSAGES, find_personal
 from .stores import ROOT, conversation, create, domain, raw_stored, run, store_config, tracker, user
@@ -53,9 +55,14 @@ def personal_tracker(sender: str):
     events = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
     for text in MESSAGES:
         events += [
-            user(text, "victim_help",
-                 entities=[{"entity": "location", "value": "Storgatan 12", "start": 0, "end": 12, "text": "Storgatan 12"}],
-                 metadata={"note": "från 192.168.10.23"}),
+            user(
+                text,
+                "victim_help",
+                entities=[
+                    {"entity": "location", "value": "Storgatan 12", "start": 0, "end": 12, "text": "Storgatan 12"}
+                ],
+                metadata={"note": "från 192.168.10.23"},
+            ),
             SlotSet("location", "Per Albin Hanssons väg 41"),
             ActionExecuted("action_support"),
             BotUttered(f"Du skrev: {text}"),
@@ -74,9 +81,17 @@ def test_endpoints_yml_uses_the_wrapper_in_memory(monkeypatch):
 
 def test_scaled_endpoints_use_the_wrapper_around_postgresql(monkeypatch, pg_up):
     db = pg_up.create_database("t_scaled")
-    env = {"ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook", "DB_HOST": "127.0.0.1", "DB_PORT": str(pg_up.port),
-           "DB_USER": "postgres", "DB_PASSWORD": "", "DB_NAME": db, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "1",
-           "REDIS_DB": "1"}
+    env = {
+        "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": str(pg_up.port),
+        "DB_USER": "postgres",
+        "DB_PASSWORD": "",
+        "DB_NAME": db,
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": "1",
+        "REDIS_DB": "1",
+    }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     config = read_endpoint_config(str(ROOT / "endpoints.scaled.yml"), "tracker_store")
@@ -146,13 +161,13 @@ def test_a_retrieved_conversation_masks_only_its_new_events(made, kind, monkeypa
     live.update(ActionExecuted("action_listen"))
 
     masked_texts = []
-    original = privacy_store.mask
+    original = event_masking.mask  # every string of an event is masked through bot.privacy.event_masking
 
     def counting(text):
         masked_texts.append(text)
         return original(text)
 
-    monkeypatch.setattr(privacy_store, "mask", counting)
+    monkeypatch.setattr(event_masking, "mask", counting)
     run(store.save(live))
     assert "mejla [e-post]" not in masked_texts, "an event read back from the store was masked again"
     assert "ring 070-123 45 67" in masked_texts and "Du skrev 070-123 45 67" in masked_texts

@@ -9,6 +9,7 @@ front in front of it.
   answers every message with its safety message (112, Kvinnofridslinjen), never a 500, and
   answers normally again by itself once the server is back.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,8 @@ def test_personal_data_never_reaches_rasa_store_or_logs(live_up):
     for event in users:
         assert "[" in event["text"] and event["text"] == event["parse_data"]["text"]
     assert {"[personnummer]", "[telefon]", "[e-post]", "[adress]", "[ip]"} <= {
-        word.strip(",.") for event in users for word in event["text"].split() if word.startswith("[")}
+        word.strip(",.") for event in users for word in event["text"].split() if word.startswith("[")
+    }
     assert user_events(live_up.stored(via_web))[0]["text"].endswith("eller mejla [e-post]")
 
     everything = "\n".join(f"{s} {t} {i} {d}" for s, t, i, d in live_up.stored())
@@ -117,8 +119,10 @@ def _outage(live, server, label: str) -> None:
             break
         time.sleep(0.5)
     assert recovered is not None, f"no normal answer 60 s after {label} came back"
-    print(f"\n[privacy] {label} down {up_at - down_at:.1f} s: safety message in "
-          f"{max(answers):.2f} s at most; normal answers again {recovered:.1f} s after restart")
+    print(
+        f"\n[privacy] {label} down {up_at - down_at:.1f} s: safety message in "
+        f"{max(answers):.2f} s at most; normal answers again {recovered:.1f} s after restart"
+    )
     return conversation
 
 

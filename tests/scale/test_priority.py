@@ -1,6 +1,7 @@
 """When Rasa is saturated, ongoing conversations are served before new ones (bot.web.relay), so a
 flood of new conversations cannot starve the people already writing; and the relay's slots are never
 lost when callers give up."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.web.relay import OK, BUSY, RasaRelay, _Slots
+from bot.web.relay import BUSY, OK, RasaRelay, _Slots
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from fake_rasa import FakeRasa  # noqa: E402

@@ -1,5 +1,6 @@
 """The web front with several Rasa replicas (RASA_URLS): round robin, failover only when a message
 cannot have reached Rasa, and the front wired to it. Uses the fake Rasa of tests/web."""
+
 from __future__ import annotations
 
 import asyncio
@@ -74,10 +75,15 @@ def run(urls: List[str], count: int, timeout: float = 3.0, concurrency: int = 4)
 
 def test_rasa_urls_setting():
     settings = Settings.from_env({"RASA_URLS": "http://rasa-1:5005/, http://rasa-2:5005"})
-    assert settings.webhook_urls == ("http://rasa-1:5005/webhooks/rest/webhook", "http://rasa-2:5005/webhooks/rest/webhook")
+    assert settings.webhook_urls == (
+        "http://rasa-1:5005/webhooks/rest/webhook",
+        "http://rasa-2:5005/webhooks/rest/webhook",
+    )
     assert settings.webhook_url == "http://rasa-1:5005/webhooks/rest/webhook"
     # RASA_URL alone still works, and RASA_URLS replaces it when both are set
-    assert Settings.from_env({"RASA_URL": "http://rasa:5005"}).webhook_urls == ("http://rasa:5005/webhooks/rest/webhook",)
+    assert Settings.from_env({"RASA_URL": "http://rasa:5005"}).webhook_urls == (
+        "http://rasa:5005/webhooks/rest/webhook",
+    )
     both = Settings.from_env({"RASA_URL": "http://old:5005", "RASA_URLS": "http://new:5005"})
     assert both.webhook_urls == ("http://new:5005/webhooks/rest/webhook",)
     assert Settings.from_env({}).webhook_urls == ("http://127.0.0.1:5005/webhooks/rest/webhook",)

@@ -8,6 +8,7 @@ stores of docs/deployment.md work: a message can land on any replica.
 Starting two Rasa servers takes about a minute on two cores (longer on a busy machine); nothing here
 measures time.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot import places, procs, referral
-from tests.scale.servers import SCALED_ENDPOINTS, ScaledStores, Servers, personal_data_in
+from bench.servers import SCALED_ENDPOINTS, ScaledStores, Servers, personal_data_in
+from bot.domain import places, referral
+from bot.tools import procs
 
 START_TIMEOUT = 420  # seconds for one Rasa start on a busy two-core machine
 

@@ -4,6 +4,7 @@ The web front runs as `python -m bot.web` (the way it runs in production) on a f
 output captured to a file so tests can read its logs. Each configuration is started once per
 module or session; `rasa` resets the fake before each test.
 """
+
 from __future__ import annotations
 
 import sys

@@ -9,6 +9,7 @@ origin that embeds the widget, and /neutral a page that stands in for the quick 
 In a test: `FakeRasa().start()` runs it in a background thread. From a shell:
 `python tests/web/fake_rasa.py --port 5005`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,10 @@ from aiohttp import web
 try:
     from bot.privacy.deletion import is_deletion_request
 except ImportError:  # run as a script from elsewhere: only the payload deletes
+
     def is_deletion_request(text: str) -> bool:
         return False
+
 
 STOP_ANSWER = [
     {
@@ -71,7 +74,12 @@ def answer_for(message: str, sender: str) -> List[Dict]:
     if key.startswith("eko:"):
         return [{"recipient_id": sender, "text": message[4:].strip()}]
     if "länk" in key:
-        return [{"recipient_id": sender, "text": "Läs mer på https://www.example.org/sida. Eller [en annan sida](https://www.example.org/annan)."}]
+        return [
+            {
+                "recipient_id": sender,
+                "text": "Läs mer på https://www.example.org/sida. Eller [en annan sida](https://www.example.org/annan).",
+            }
+        ]
     return [{"recipient_id": sender, "text": f"Du skrev: {message}"}]
 
 
@@ -121,7 +129,12 @@ class FakeRasa:
     async def _webhook(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         self.received.append(
-            {"sender": body.get("sender"), "message": body.get("message"), "body": body, "headers": dict(request.headers)}
+            {
+                "sender": body.get("sender"),
+                "message": body.get("message"),
+                "body": body,
+                "headers": dict(request.headers),
+            }
         )
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -131,10 +144,11 @@ class FakeRasa:
             return web.Response(text="<html>not json</html>", content_type="text/html")
         message = str(body.get("message", ""))
         if message == "/delete_conversation" or is_deletion_request(message):
-            # as bot.privacy.channel and bot.privacy.store: deleted, and the front is told so
+            # as bot.rasa_plugins.channel and bot.rasa_plugins.tracker_store: deleted, and the front is told so
             self.deleted.append(str(body.get("sender", "")))
-            return web.json_response([{"recipient_id": body.get("sender"), "text": "Samtalet är raderat."}],
-                                     headers={"X-Chat-Deleted": "1"})
+            return web.json_response(
+                [{"recipient_id": body.get("sender"), "text": "Samtalet är raderat."}], headers={"X-Chat-Deleted": "1"}
+            )
         return web.json_response(answer_for(message, str(body.get("sender", ""))))
 
     async def _host(self, request: web.Request) -> web.Response:

@@ -7,6 +7,7 @@ cookies, no third-party requests) and axe-core's WCAG 2.1 AA check.
 
 Nothing is skipped: without Chromium or axe-core the tests fail and say which setup step to run.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,13 +15,18 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-
 from web_helpers import ROOT, WebFront
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -35,9 +41,12 @@ def web(fake_rasa):
     and the many pages opened here may each get a conversation id."""
     front = WebFront(
         fake_rasa.url,
-        WEB_RATE_CLIENT=100000, WEB_RATE_CONVERSATION=100000,
-        WEB_NEW_IDS_PER_MINUTE=100000, WEB_NEW_IDS_PER_MINUTE_48=100000,
-        WEB_RASA_QUEUE_TIMEOUT=1, WEB_RASA_TIMEOUT=2,
+        WEB_RATE_CLIENT=100000,
+        WEB_RATE_CONVERSATION=100000,
+        WEB_NEW_IDS_PER_MINUTE=100000,
+        WEB_NEW_IDS_PER_MINUTE_48=100000,
+        WEB_RASA_QUEUE_TIMEOUT=1,
+        WEB_RASA_TIMEOUT=2,
         WEB_FRAME_ANCESTORS=fake_rasa.url,
     ).start()
     before, fake_rasa.web_url = fake_rasa.web_url, front.url
@@ -115,13 +124,12 @@ class Chat:
     def conversation_id(self):
         """The server's id for this conversation, once the chat has it."""
         handle = self.page.wait_for_function(
-            "k => { const s = JSON.parse(sessionStorage.getItem(k) || 'null'); return s && s.id; }", arg=STORE_KEY)
+            "k => { const s = JSON.parse(sessionStorage.getItem(k) || 'null'); return s && s.id; }", arg=STORE_KEY
+        )
         return handle.json_value()
 
     def focused(self):
-        return self.page.evaluate(
-            "() => { const e = document.activeElement; return e.id || e.textContent.trim(); }"
-        )
+        return self.page.evaluate("() => { const e = document.activeElement; return e.id || e.textContent.trim(); }")
 
 
 @pytest.fixture
@@ -412,8 +420,11 @@ def deletions(chat):
     """The /api/delete requests the page sent: (how it was sent, the conversation id in it)."""
     import json
 
-    return [(r.headers.get("content-type", "").split(";")[0], json.loads(r.post_data)["conversation_id"])
-            for r in chat.sent if r.url.endswith("/api/delete")]
+    return [
+        (r.headers.get("content-type", "").split(";")[0], json.loads(r.post_data)["conversation_id"])
+        for r in chat.sent
+        if r.url.endswith("/api/delete")
+    ]
 
 
 def test_restart(chat, rasa):
@@ -447,7 +458,9 @@ def test_erase_the_conversation(chat, rasa):
         chat.page.get_by_role("button", name="Radera samtalet").click()
     status = chat.page.locator(".jc-status")
     expect(status).to_contain_text("Samtalet är raderat ur chattens lagring och rensat i den här fliken.")
-    expect(status).to_contain_text("säkerhetskopia av databasen finns samtalet kvar i den tills kopian gallras, inom 30 dagar")
+    expect(status).to_contain_text(
+        "säkerhetskopia av databasen finns samtalet kvar i den tills kopian gallras, inom 30 dagar"
+    )
     expect(chat.users()).to_have_count(0)
     assert deletions(chat) == [("application/json", old)]
     assert {"sender": old, "message": "/delete_conversation"} in [r["body"] for r in rasa.received]
@@ -463,7 +476,9 @@ def test_erase_the_conversation(chat, rasa):
 
 
 def test_phone_360px(browser, web, rasa):
-    context = new_context(browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = new_context(
+        browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     try:
         chat = Chat(context.new_page(), web.url + "/").open()
         page = chat.page
@@ -494,8 +509,11 @@ def test_phone_360px(browser, web, rasa):
 def frame_focus(page):
     """(the host page's focused element, the focused element inside the chat's frame)."""
     host = page.evaluate("() => { const e = document.activeElement; return e.id || e.textContent.trim(); }")
-    frame = page.frame_locator("#jamchat-frame").locator(":root").evaluate(
-        "() => { const e = document.activeElement; return e.id || e.textContent.trim(); }")
+    frame = (
+        page.frame_locator("#jamchat-frame")
+        .locator(":root")
+        .evaluate("() => { const e = document.activeElement; return e.id || e.textContent.trim(); }")
+    )
     return host, frame
 
 

@@ -13,6 +13,7 @@ Also: the quick exit from the frame's button and with Esc on the host page leave
 send a beacon deleting the conversation; "Radera samtalet" deletes it with the current id and the
 next message uses a new one; "Börja om" sends a beacon too.
 """
+
 from __future__ import annotations
 
 import http.server
@@ -21,9 +22,8 @@ import re
 import threading
 
 import pytest
-from playwright.sync_api import expect
-
 from fake_rasa import free_port
+from playwright.sync_api import expect
 from test_browser import CHROMIUM, CHROMIUM_ARGS, EXIT, ID_PATTERN, browser, new_context, run_axe  # noqa: F401
 from web_helpers import WebFront
 
@@ -95,8 +95,8 @@ class HostSite:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.allowed = f"http://localhost:{self.port}"   # another site than 127.0.0.1
-        self.refused = f"http://127.0.0.1:{self.port}"   # not in WEB_FRAME_ANCESTORS
+        self.allowed = f"http://localhost:{self.port}"  # another site than 127.0.0.1
+        self.refused = f"http://127.0.0.1:{self.port}"  # not in WEB_FRAME_ANCESTORS
 
     def close(self) -> None:
         self.server.shutdown()
@@ -106,8 +106,11 @@ class HostSite:
 @pytest.fixture(scope="module")
 def sites(fake_rasa):
     front = WebFront(
-        fake_rasa.url, WEB_NEW_IDS_PER_MINUTE=100000, WEB_NEW_IDS_PER_MINUTE_48=100000,
-        WEB_RATE_CLIENT=100000, WEB_RATE_CONVERSATION=100000,
+        fake_rasa.url,
+        WEB_NEW_IDS_PER_MINUTE=100000,
+        WEB_NEW_IDS_PER_MINUTE_48=100000,
+        WEB_RATE_CLIENT=100000,
+        WEB_RATE_CONVERSATION=100000,
     )
     host = HostSite(front.url)
     front.env["WEB_FRAME_ANCESTORS"] = host.allowed
@@ -145,8 +148,11 @@ class Embedded:
 
     def deletions(self):
         """(content type, conversation id) of each POST /api/delete."""
-        return [(r.headers.get("content-type", "").split(";")[0], json.loads(r.post_data)["conversation_id"])
-                for r in self.requests if r.url.endswith("/api/delete")]
+        return [
+            (r.headers.get("content-type", "").split(";")[0], json.loads(r.post_data)["conversation_id"])
+            for r in self.requests
+            if r.url.endswith("/api/delete")
+        ]
 
     def ids_sent(self):
         return [json.loads(r.post_data)["conversation_id"] for r in self.requests if r.url.endswith("/api/message")]
@@ -169,8 +175,14 @@ def test_the_host_page_cannot_read_the_conversation(context, sites, rasa):
     leaks = {name: value for name, value in found.items() if SECRET in value or token in value}
     assert leaks == {}, leaks
     # The frame's document and storage are out of reach altogether.
-    for name in ("iframe.contentDocument", "iframe document text", "iframe location",
-                 "frames[0].sessionStorage", "frames[0].localStorage", "frames[0].document"):
+    for name in (
+        "iframe.contentDocument",
+        "iframe document text",
+        "iframe location",
+        "frames[0].sessionStorage",
+        "frames[0].localStorage",
+        "frames[0].document",
+    ):
         assert found[name] in ("null", "blocked: SecurityError", "blocked: TypeError"), (name, found[name])
     assert found["host sessionStorage"] == "{}" and found["host localStorage"] == "{}"
     assert found["host cookie"] == "" and context.cookies() == []
@@ -181,7 +193,8 @@ def test_the_host_page_cannot_read_the_conversation(context, sites, rasa):
     # windows, gives a frame of another site no storage at all)
     assert SECRET in embedded.frame().evaluate("document.querySelector('.jc-log').textContent")
     assert "SecurityError" in embedded.frame().evaluate(
-        "() => { try { sessionStorage.length; return 'storage'; } catch (e) { return e.name; } }")
+        "() => { try { sessionStorage.length; return 'storage'; } catch (e) { return e.name; } }"
+    )
     assert rasa.received[-1]["sender"] == token
 
 
@@ -199,7 +212,8 @@ def test_the_frame_refuses_a_site_not_in_frame_ancestors(context, sites):
     expect(fallback).to_contain_text("Chatten kan inte visas här just nu.")
     expect(fallback).to_contain_text("112")
     expect(fallback.get_by_role("link", name=re.compile("Öppna chatten på en egen sida"))).to_have_attribute(
-        "href", front.url + "/?kampanj=test-sok")
+        "href", front.url + "/?kampanj=test-sok"
+    )
     assert not any(f.url.startswith(front.url) for f in page.frames)  # the browser showed no chat document
     assert any("frame-ancestors" in m for m in messages), messages
     assert page.frame_locator("#jamchat-frame").locator("#jamchat-input").count() == 0

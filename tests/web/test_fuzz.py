@@ -1,14 +1,13 @@
 """Fuzzing of POST /api/message (hypothesis) against the running web front: whatever arrives —
 random bytes, odd JSON, any Unicode text — the answer is a JSON reply with a known status, never a
 server error, and what reaches Rasa is clean text within the length cap."""
+
 from __future__ import annotations
 
-import json
 import unicodedata
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from web_helpers import new_id
 
 FUZZ = settings(

@@ -1,15 +1,16 @@
 """Safety is never skipped by the web front: a message too long to pass on and a rate-limited
 message are screened first (crisis, danger, child at risk get the same answer as from Rasa), and
 every text the front gives when it cannot answer carries 112 and a line that answers now."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
-from bot import safety
-from bot.web import texts
 from web_helpers import WebFront, new_id
+
+from bot.domain import safety
+from bot.web import texts
 
 ANSWERS = safety.answers()
 FILLER = "Jag har en fråga om lagen och om hur det fungerar. "
@@ -128,10 +129,18 @@ def test_bad_request_and_unknown_path_get_a_text_with_112(web, rasa):
     assert_can_not_answer_text(web.request("GET", "/nope").texts())
 
 
-@pytest.mark.parametrize("text", [
-    texts.BUSY, texts.UNAVAILABLE, texts.RATE_LIMITED, texts.too_long(1000), texts.EMPTY,
-    texts.BAD_REQUEST, texts.SERVER_ERROR,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        texts.BUSY,
+        texts.UNAVAILABLE,
+        texts.RATE_LIMITED,
+        texts.too_long(1000),
+        texts.EMPTY,
+        texts.BAD_REQUEST,
+        texts.SERVER_ERROR,
+    ],
+)
 def test_every_text_of_the_front_carries_112_and_a_line_that_answers_now(text):
     assert_can_not_answer_text(text)
 

@@ -7,15 +7,15 @@ between the sanic versions matters nowhere: a chat round trip, the security head
 answer for a long crisis message, the client address behind a proxy (rate limit), the JSON error
 answers, CORS, and several worker processes (started from a factory on current sanic).
 """
+
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import pytest
-
-from bot import safety
 from web_helpers import ROOT, WebFront, new_id
+
+from bot.domain import safety
 
 WEB_PYTHON = ROOT / ".venv-web" / "bin" / "python"
 
@@ -27,8 +27,9 @@ pytestmark = pytest.mark.skipif(
 
 def web_env(*code: str) -> str:
     """Run Python code in .venv-web and return what it prints."""
-    return subprocess.run([str(WEB_PYTHON), "-c", "\n".join(code)], cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        [str(WEB_PYTHON), "-c", "\n".join(code)], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ The server owns the conversation id: `WebFront.new_conversation()` gets one from
 `WEB_ID_SECRET=""` for a random one), so `new_id()` can sign an id the way the front does, without a
 request, and one id is valid on every test front (as with replicas sharing the secret).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -65,9 +66,17 @@ class WebFront:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("WEB_") and k != "RASA_URL"}
         # Test traffic is not counted into the campaign counters (var/campaign_counts.db) unless a
         # test asks for it.
-        self.env.update({"WEB_HOST": "127.0.0.1", "WEB_PORT": str(self.port), "RASA_URL": rasa_url,
-                         "WEB_COUNTS_DB": "off", "WEB_NEW_IDS_PER_MINUTE": "100000",
-                         "WEB_NEW_IDS_PER_MINUTE_48": "100000", "WEB_ID_SECRET": TEST_ID_SECRET})
+        self.env.update(
+            {
+                "WEB_HOST": "127.0.0.1",
+                "WEB_PORT": str(self.port),
+                "RASA_URL": rasa_url,
+                "WEB_COUNTS_DB": "off",
+                "WEB_NEW_IDS_PER_MINUTE": "100000",
+                "WEB_NEW_IDS_PER_MINUTE_48": "100000",
+                "WEB_ID_SECRET": TEST_ID_SECRET,
+            }
+        )
         self.env.update({k: str(v) for k, v in env.items()})
         if "DB_HOST" in env and "WEB_COUNTS_DB" not in env:
             self.env.pop("WEB_COUNTS_DB")  # counting into the tracker store's PostgreSQL (DB_*)
@@ -102,24 +111,33 @@ class WebFront:
     def logs(self) -> str:
         return Path(self.log_file.name).read_text(encoding="utf-8", errors="replace")
 
-    def request(self, method: str, path: str, body: Optional[bytes] = None, headers: Optional[Dict] = None, timeout: float = 30) -> Reply:
+    def request(
+        self, method: str, path: str, body: Optional[bytes] = None, headers: Optional[Dict] = None, timeout: float = 30
+    ) -> Reply:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             response = conn.getresponse()
-            return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read(), response.getheaders())
+            return Reply(
+                response.status,
+                {k.lower(): v for k, v in response.getheaders()},
+                response.read(),
+                response.getheaders(),
+            )
         finally:
             conn.close()
 
     def new_conversation(self, headers: Optional[Dict] = None) -> str:
         """A conversation id issued by the front (POST /api/conversation)."""
-        reply = self.request("POST", "/api/conversation", b"{}", dict({"Content-Type": "application/json"},
-                                                                       **(headers or {})))
+        reply = self.request(
+            "POST", "/api/conversation", b"{}", dict({"Content-Type": "application/json"}, **(headers or {}))
+        )
         assert reply.status == 200, (reply.status, reply.body)
         return reply.json()["conversation_id"]
 
-    def delete(self, conversation_id: str, content_type: str = "application/json",
-               headers: Optional[Dict] = None) -> Reply:
+    def delete(
+        self, conversation_id: str, content_type: str = "application/json", headers: Optional[Dict] = None
+    ) -> Reply:
         """POST /api/delete for a conversation."""
         body = json.dumps({"conversation_id": conversation_id}).encode()
         return self.request("POST", "/api/delete", body, dict({"Content-Type": content_type}, **(headers or {})))

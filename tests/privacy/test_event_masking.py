@@ -1,0 +1,39 @@
+"""bot.privacy.event_masking: the values of an event masked, plain Python (no Rasa)."""
+
+from __future__ import annotations
+
+from bot.privacy.event_masking import mask_entity, mask_parse_data, mask_text, mask_value
+
+
+def test_mask_text_masks_strings_only():
+    assert mask_text("ring 070-123 45 67") == "ring [telefon]"
+    assert mask_text(None) is None and mask_text(7) == 7
+
+
+def test_mask_value_walks_lists_tuples_and_dicts():
+    value = {"a": ["070-123 45 67", ("anna.svensson@example.se", 3)], "b": {"c": "hej"}, "n": 1.5}
+    assert mask_value(value) == {"a": ["[telefon]", ("[e-post]", 3)], "b": {"c": "hej"}, "n": 1.5}
+    assert mask_value(True) is True
+
+
+def test_mask_entity_masks_value_and_text_in_a_copy():
+    entity = {"entity": "location", "value": "Storgatan 12", "text": "Storgatan 12", "start": 0}
+    masked = mask_entity(entity)
+    assert masked == {"entity": "location", "value": "[adress]", "text": "[adress]", "start": 0}
+    assert entity["value"] == "Storgatan 12", "the original is left as it was"
+    assert mask_entity("not a dict") == "not a dict"
+
+
+def test_mask_parse_data_masks_text_entities_and_metadata():
+    parse = {
+        "text": "mejla anna.svensson@example.se",
+        "intent": {"name": "faq"},
+        "entities": [{"value": "070-123 45 67"}],
+        "metadata": {"note": "från 192.168.10.23"},
+    }
+    masked = mask_parse_data(parse)
+    assert masked["text"] == "mejla [e-post]" and masked["intent"] == {"name": "faq"}
+    assert masked["entities"] == [{"value": "[telefon]"}] and masked["metadata"] == {"note": "från [ip]"}
+    assert parse["text"] == "mejla anna.svensson@example.se"
+    assert mask_parse_data(None) is None
+    assert mask_parse_data({"text": None, "metadata": {}}) == {"text": None, "metadata": {}}
