@@ -77,7 +77,7 @@ lock: ## bygg om låsfilen från requirements.in
 # Rasa jämför själv data, domän och konfiguration med den senaste modellen (fingeravtryck) och
 # tränar bara om något ändrats; oförändrade delar hämtas ur träningscachen (.rasa/cache).
 # `python -m bot train` = samma `rasa train` (via bot.rasa_main), men FAQ-svarens text hålls utanför
-# NLU-stegens indata (bot/tools/content/training.py): ändras bara ett svar tar det ca 20 s i stället för
+# NLU-stegens indata (bot/speedups/training_cache.py): ändras bara ett svar tar det ca 20 s i stället för
 # ca 10 min. Se CONTENT.md, «Träna om».
 train: setup
 	@mkdir -p models

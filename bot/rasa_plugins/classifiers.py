@@ -8,7 +8,7 @@ Rasa's components, subclassed (same class names, so the files they persist keep 
 - the ResponseSelector runs only for messages where its retrieval intent is among the
   `only_if_intent_in_top` best intents (`bot.speedups.selective_selector`); elsewhere it records
   that it has nothing to say, as Rasa's does for an empty ranking;
-- DIETClassifier.train leaves the training data as it found it. Rasa's DIET writes BILOU entity
+- `train` (both) leaves the training data as it found it. Rasa's DIET writes BILOU entity
   tags into the examples it is given, and DIET, EntitySynonymMapper and ResponseSelector train on
   the same object; Rasa computes each step's cache key from that object just before the step
   runs, so after DIET trained, the later steps were cached under keys that the next training (DIET
@@ -31,6 +31,18 @@ from bot import speedups
 from bot.rasa_plugins.models import FastDIET, FastDIET2BOW, FastDIET2DIET
 from bot.speedups.batch_predict import batch_outputs
 from bot.speedups.selective_selector import CONFIG_KEY, may_be_retrieval
+
+
+class _LeavesDataUnchanged:
+    """Mixin: `train` restores the training examples' data afterwards (see the module docstring)."""
+
+    def train(self, training_data: TrainingData) -> Resource:
+        saved = [(m, dict(m.data)) for m in training_data.training_examples]
+        try:
+            return super().train(training_data)
+        finally:
+            for message, data in saved:
+                message.data = data
 
 
 class _BatchedPrediction:
@@ -59,27 +71,19 @@ class _BatchedPrediction:
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
     is_trainable=True,
 )
-class DIETClassifier(_BatchedPrediction, diet_classifier.DIETClassifier):
+class DIETClassifier(_LeavesDataUnchanged, _BatchedPrediction, diet_classifier.DIETClassifier):
     """Rasa's DIETClassifier with batched prediction, the fast model class and a clean `train`."""
 
     @staticmethod
     def model_class() -> Type[RasaModel]:
         return FastDIET
 
-    def train(self, training_data: TrainingData) -> Resource:
-        saved = [(m, dict(m.data)) for m in training_data.training_examples]
-        try:
-            return super().train(training_data)
-        finally:
-            for message, data in saved:
-                message.data = data
-
     def process(self, messages: List[Message]) -> List[Message]:
         return self._process_batched(messages, super().process)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class ResponseSelector(_BatchedPrediction, response_selector.ResponseSelector):
+class ResponseSelector(_LeavesDataUnchanged, _BatchedPrediction, response_selector.ResponseSelector):
     """Rasa's ResponseSelector, run only where its answer can matter, with batched prediction."""
 
     @staticmethod

@@ -155,7 +155,7 @@ def cmd_parse(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from bot.tools.content import training
+    from bot import rasa_main
 
     extra = ["--fixed-model-name", "current", "--out", args.out]
     if args.force:
@@ -167,7 +167,7 @@ def cmd_train(args) -> int:
     extra += getattr(args, "rasa_args", [])
     started = time.monotonic()
     try:
-        training.train(extra)
+        rasa_main.main(["train", *extra])
     except SystemExit as done:
         if done.code:
             return int(done.code) if isinstance(done.code, int) else 1

@@ -53,11 +53,14 @@ def test_diet_training_leaves_the_examples_as_they_were(monkeypatch):
             m.set("entities_bilou", ["O"])  # what apply_bilou_schema does
         return "resource"
 
+    from bot.rasa_plugins.classifiers import ResponseSelector
+
     monkeypatch.setattr(diet_classifier.DIETClassifier, "train", fake_train)
-    data = _data("svar")
-    before = data.fingerprint()
-    assert DIETClassifier.train(object.__new__(DIETClassifier), data) == "resource"
-    assert data.fingerprint() == before
+    for component in (DIETClassifier, ResponseSelector):  # the selector inherits Rasa's DIET training
+        data = _data("svar")
+        before = data.fingerprint()
+        assert component.train(object.__new__(component), data) == "resource"
+        assert data.fingerprint() == before, component.__name__
 
 
 def test_training_graph_passes_rasas_validation():

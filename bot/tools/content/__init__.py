@@ -5,8 +5,6 @@
 - `bot.tools.content.checks`   – every check of the content; `run(root)` returns the findings.
 - `bot.tools.content.rasa_validation` – Rasa's own data validation, in-process, translated.
 - `bot.tools.content.printout` – the short Swedish text report of the check.
-- `bot.tools.content.training` – fast retraining: answer texts kept out of the NLU training input, and a
-  Rasa cache miss after DIET training fixed (`python -m bot train`, used by `make train`).
 - `bot.tools.content.conversations` – aggregated, anonymised figures from the tracker store.
 - `bot.tools.content.report`   – the HTML report (`python -m bot report`).
 """
