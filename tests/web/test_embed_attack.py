@@ -154,6 +154,17 @@ class Embedded:
             if r.url.endswith("/api/delete")
         ]
 
+    def wait_for_beacon(self, token: str, seconds: float = 10.0) -> list:
+        """The deletions, once the one for `token` has been seen or `seconds` have passed.
+
+        A beacon is sent as the tab leaves the page; Playwright may report the request after the
+        navigation it raced with, so the test waits for it (waiting lets Playwright deliver events)."""
+        for _ in range(int(seconds * 10)):
+            if ("text/plain", token) in self.deletions():
+                break
+            self.page.wait_for_timeout(100)
+        return self.deletions()
+
     def ids_sent(self):
         return [json.loads(r.post_data)["conversation_id"] for r in self.requests if r.url.endswith("/api/message")]
 
@@ -226,7 +237,7 @@ def test_quick_exit_button_in_the_frame_leaves_the_host_page(context, sites, ras
     token = embedded.token()
     embedded.chat.get_by_role("button", name="Lämna sidan snabbt").click()
     embedded.page.wait_for_url(EXIT)
-    assert ("text/plain", token) in embedded.deletions()  # a beacon
+    assert ("text/plain", token) in embedded.wait_for_beacon(token)  # a beacon
     embedded.page.go_back()
     assert not embedded.page.url.startswith(host.allowed)  # replaced in the history, not left behind
     again = Embedded(context, host.allowed + "/host.html", host.port)
@@ -242,8 +253,13 @@ def test_escape_on_the_host_page_leaves_and_deletes(context, sites, rasa):
     assert embedded.page.evaluate("document.activeElement.tagName") == "BODY"
     embedded.page.keyboard.press("Escape")
     embedded.page.wait_for_url(EXIT)
-    assert ("text/plain", token) in embedded.deletions()
-    assert {"sender": token, "message": "/delete_conversation"} in [r["body"] for r in rasa.received]
+    assert ("text/plain", token) in embedded.wait_for_beacon(token)
+    deleted = {"sender": token, "message": "/delete_conversation"}
+    for _ in range(100):  # the front passes the beacon on to Rasa after it has answered it
+        if deleted in [r["body"] for r in rasa.received]:
+            break
+        embedded.page.wait_for_timeout(100)
+    assert deleted in [r["body"] for r in rasa.received]
     assert front.say("hej", conversation_id=token).status == 401  # the old id is refused from now on
 
 
