@@ -899,12 +899,29 @@ def test_stray_digits_before_a_number_do_not_cut_it():
     assert [(s.start, s.end) for s in find(" 070-01 00 000 0")] == [(1, 14)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known leak, not fixed yet: a digit group before a mobile number "
-    "takes its area code and the rest of the number stays visible",
-)
 def test_digit_group_before_a_mobile_number_does_not_cut_it():
     """Found by the property test above (pii "070-00 00 000" after "0100000")."""
     for text in ("0101 070-174 06 05", "0100000 070-174 06 05"):
         assert "174" not in mask(text) and "06 05" not in mask(text), mask(text)
+
+
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("0101 070-174 06 05", "0101 [telefon]"),
+        ("0100000 070-174 06 05", "0100000 [telefon]"),
+        ("01 070-174 06 05", "01 [telefon]"),
+        ("01 01 070-174 06 05", "01 01 [telefon]"),
+        ("0101 070 174 06 05", "0101 [telefon]"),
+        ("010123 031-123 45", "010123 [telefon]"),
+        ("0101 (08) 123 45 67", "0101 [telefon]"),
+        ("kl 08-17 070-123 45 67", "kl 08-17 [telefon]"),
+        ("2023-01-02 070-123 45 67", "2023-01-02 [telefon]"),
+        ("+46 070-123 45 67", "[telefon]"),
+        ("+46 (0)70-123 45 67", "[telefon]"),
+        ("070-0123456 789", "[telefon] 789"),
+    ],
+)
+def test_a_number_does_not_take_the_area_code_of_the_next(text, masked):
+    """The whole number is masked; digits before it that are not part of it stay."""
+    assert mask(text) == masked, find(text)

@@ -69,7 +69,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import FrozenSet, Iterator, List, NamedTuple, Optional, Tuple
+from typing import Callable, FrozenSet, Iterator, List, NamedTuple, Optional, Tuple
 
 import yaml
 from stdnum import luhn
@@ -131,7 +131,8 @@ ALLOWLIST = load_allowlist()
 # ---------------------------------------------------------------------------------------------
 # Shared pieces
 _SP = "[ \u00a0\u202f]"  # space, no-break space, narrow no-break space
-_DASH = "[-\u2010\u2011\u2012\u2013\u2014\u2212]"  # hyphen, en/em dash, minus: phones autocorrect
+_DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2212"  # hyphen, en/em dash, minus: phones autocorrect
+_DASH = f"[{_DASH_CHARS}]"
 # Cheap gates, run on the normalised text: numbers, postal addresses and IP addresses need a
 # digit (IPv6 at least a colon), e-mail an @ or a written-out "at"/"snabel-a", usernames an @,
 # names the words that introduce them.
@@ -284,6 +285,54 @@ def _can_start(head: str) -> bool:
     return head == "467"
 
 
+_Reading = Tuple[int, str, bool]  # a number read from a run: (end group, number, plus)
+
+
+_AREA_CODE_ENDS = frozenset(_DASH_CHARS + ")")
+
+
+def _marks_area_code(sep: str) -> bool:
+    """A dash or closing parenthesis after a group: "070-174 06 05", "(08) 123 45 67"."""
+    return not _AREA_CODE_ENDS.isdisjoint(sep)
+
+
+def _digit_count(groups: List[str], start: int, end: int) -> int:
+    return sum(map(len, groups[start:end]))
+
+
+def _better_start(
+    i: int,
+    found: _Reading,
+    longest: Callable[[int], Optional[_Reading]],
+    groups: List[str],
+    seps: List[str],
+) -> Optional[int]:
+    """A later group to read the number from, or None to keep the number `found` at group i.
+
+    The number found at i must not cut one that begins inside it and reaches further, for that
+    would leave the end of the other number visible. The later one is read instead, and the
+    groups before it stay:
+    - an area code is followed by a dash or a ")": a number that runs over one elsewhere than
+      after its first group, or stops right before one, has taken the area code of the next
+      number ("0101 070-174 06 05", "0100000 070-174 06 05", "0101 (08) 123 45 67");
+    - the next group begins a number with more digits ("01 031-100 000"), or with as many and it
+      is a mobile number and the one found is not ("0101 070 174 06 05").
+    A whole number followed by a stray group stays whole ("070-01 00 000 0").
+    """
+    j = found[0]
+    for k in range(i + 2, min(j + 1, len(seps))):
+        if _marks_area_code(seps[k]):
+            there = longest(k - 1)
+            if there and there[0] > j:
+                return k - 1
+    later = longest(i + 1) if i + 1 < j else None
+    if later and later[0] > j:
+        have, other = _digit_count(groups, i, j), _digit_count(groups, i + 1, later[0])
+        if other > have or (other == have and _looks_like_mobile(later[1]) and not _looks_like_mobile(found[1])):
+            return i + 1
+    return None
+
+
 def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
     for run in _PHONE_RUN.finditer(text):
         base, chars = run.start(), run.group()
@@ -294,7 +343,7 @@ def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
         has_plus = run.group("plus") is not None
         n, i = len(groups), 0
 
-        def longest(i: int):
+        def longest(i: int) -> Optional[_Reading]:
             """(end group, number, plus) of the longest number that starts at group i, or None."""
             j_max, total = i, 0  # the groups from i on that fit in the longest number
             while j_max < n and total + len(groups[j_max]) <= _MAX_DIGITS:
@@ -319,14 +368,9 @@ def _phone_spans(text: str, allow: Allowlist) -> Iterator[Span]:
             if not found:
                 i += 1
                 continue
-            later = longest(i + 1) if i + 1 < n else None
-            if (
-                later
-                and later[0] > found[0]
-                and sum(map(len, groups[i + 1 : later[0]])) > sum(map(len, groups[i : found[0]]))
-            ):
-                # "01 031-100 000": a stray group before a longer number that reaches further
-                i += 1
+            better = _better_start(i, found, longest, groups, seps)
+            if better is not None:
+                i = better  # the groups before it stay: they are not part of the number
                 continue
             j, number, plus = found
             start = base + (0 if plus else ms[i].start())

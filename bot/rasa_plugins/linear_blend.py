@@ -3,7 +3,9 @@
 - `LinearBlend` (right after DIETClassifier) trains `bot.domain.linear_classifier.LinearModel` on the folded
   words of the training examples, or their lemmas with `use_lemma` (full names: `faq/law`). For each message it sets the intent ranking to
   (1 − intent_weight) · DIET + intent_weight · linear model (FAQ topics summed into `faq`), and
-  keeps the model's probabilities on the message for the second step. The ResponseSelector, which
+  keeps the model's probabilities on the message for the second step. config.yml names no DIET and
+  sets `intent_weight: 1.0`: the linear model alone is the intent classifier (measured in
+  docs/design.md, «Why this pipeline»). The ResponseSelector, which
   runs only when `faq` is among the best intents (bot/speedups/selective_selector.py), then sees the
   blended ranking.
 - `TopicBlend` (right after the ResponseSelector) sets the FAQ topic ranking to

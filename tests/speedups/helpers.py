@@ -46,12 +46,22 @@ def components(parser, cls) -> list:
 
 
 def neural_models(parser) -> list:
-    """The TensorFlow models of the parser's DIETClassifier and ResponseSelector."""
+    """The TensorFlow models of the parser's neural components (DIETClassifier, ResponseSelector)."""
     return [
         n._component.model
         for n in nodes(parser).values()
         if hasattr(getattr(getattr(n, "_component", None), "model", None), "run_inference")
     ]
+
+
+def neural_component_names(parser) -> set:
+    """Class names of the parser's components with a TensorFlow model (DIETClassifier and its
+    subclass ResponseSelector, those of them config.yml names)."""
+    return {
+        type(n._component).__name__
+        for n in nodes(parser).values()
+        if hasattr(getattr(getattr(n, "_component", None), "model", None), "run_inference")
+    }
 
 
 def select_everywhere(parser, monkeypatch) -> None:

@@ -6,7 +6,9 @@ import tarfile
 
 import numpy as np
 import pytest
+import yaml
 
+from bot.paths import ROOT
 from bot.rasa_plugins.models import FastDIET, FastDIET2BOW, FastDIET2DIET
 
 from .helpers import nodes
@@ -40,9 +42,11 @@ def checkpoints(model_path, tmp_path_factory):
     return found
 
 
-def test_diet_and_response_selector_loaded_fast(parser):
+def test_neural_components_loaded_fast(parser):
     components = _neural_components(parser)
-    assert {type(c).__name__ for c in components.values()} == {"DIETClassifier", "ResponseSelector"}
+    named = {c["name"].rsplit(".", 1)[-1] for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]}
+    assert {type(c).__name__ for c in components.values()} == named & {"DIETClassifier", "ResponseSelector"}
+    assert components, "config.yml names no neural component"
     for component in components.values():
         model = component.model
         assert isinstance(model, (FastDIET, FastDIET2BOW, FastDIET2DIET)), type(model)

@@ -28,7 +28,7 @@ def test_skipped_for_greetings_run_for_questions(parser, fast):
     hello = parser.parse("hej hej")
     assert hello["intent"]["name"] == "greet"
     assert "faq" not in hello["response_selector"]
-    assert hello["response_selector"]["all_retrieval_intents"] == ["faq", "myth"]
+    assert sorted(hello["response_selector"]["all_retrieval_intents"]) == ["faq", "myth"]
     question = parser.parse("vad säger sexköpslagen")
     assert question["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/law"
 
