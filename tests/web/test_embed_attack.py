@@ -154,15 +154,19 @@ class Embedded:
             if r.url.endswith("/api/delete")
         ]
 
-    def wait_for_beacon(self, token: str, seconds: float = 10.0) -> list:
-        """The deletions, once the one for `token` has been seen or `seconds` have passed.
-
-        A beacon is sent as the tab leaves the page; Playwright may report the request after the
-        navigation it raced with, so the test waits for it (waiting lets Playwright deliver events)."""
+    def wait_until(self, check, seconds: float = 10.0) -> bool:
+        """Whether `check()` came true within `seconds`. Waiting through the page lets Playwright
+        deliver the events it holds (a beacon sent as the tab leaves may be reported after the
+        navigation it raced with)."""
         for _ in range(int(seconds * 10)):
-            if ("text/plain", token) in self.deletions():
-                break
+            if check():
+                return True
             self.page.wait_for_timeout(100)
+        return check()
+
+    def wait_for_beacon(self, token: str) -> list:
+        """The deletions, once the beacon for `token` has been seen (or after 10 s)."""
+        self.wait_until(lambda: ("text/plain", token) in self.deletions())
         return self.deletions()
 
     def ids_sent(self):
@@ -254,12 +258,8 @@ def test_escape_on_the_host_page_leaves_and_deletes(context, sites, rasa):
     embedded.page.keyboard.press("Escape")
     embedded.page.wait_for_url(EXIT)
     assert ("text/plain", token) in embedded.wait_for_beacon(token)
-    deleted = {"sender": token, "message": "/delete_conversation"}
-    for _ in range(100):  # the front passes the beacon on to Rasa after it has answered it
-        if deleted in [r["body"] for r in rasa.received]:
-            break
-        embedded.page.wait_for_timeout(100)
-    assert deleted in [r["body"] for r in rasa.received]
+    deleted = {"sender": token, "message": "/delete_conversation"}  # passed on after the beacon's answer
+    assert embedded.wait_until(lambda: deleted in [r["body"] for r in rasa.received]), rasa.received
     assert front.say("hej", conversation_id=token).status == 401  # the old id is refused from now on
 
 
