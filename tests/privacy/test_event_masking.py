@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.privacy.event_masking import mask_entity, mask_parse_data, mask_text, mask_value
+from bot.privacy.event_masking import mask_bot_text, mask_entity, mask_parse_data, mask_text, mask_value
 
 
 def test_mask_text_masks_strings_only():
@@ -37,3 +37,26 @@ def test_mask_parse_data_masks_text_entities_and_metadata():
     assert parse["text"] == "mejla anna.svensson@example.se"
     assert mask_parse_data(None) is None
     assert mask_parse_data({"text": None, "metadata": {}}) == {"text": None, "metadata": {}}
+
+
+def test_a_bot_text_is_masked_like_any_text_and_only_clean_ones_are_remembered():
+    from bot.privacy import event_masking
+
+    event_masking._clean_bot_texts.clear()
+    answer = "KAST har tystnadsplikt. Vill du veta var KAST finns?"
+    quoting = "Du skrev 070-123 45 67, menade du det?"
+    assert mask_bot_text(answer) == answer == mask_text(answer)
+    assert mask_bot_text(quoting) == mask_text(quoting) == "Du skrev [telefon], menade du det?"
+    assert mask_bot_text(quoting) == "Du skrev [telefon], menade du det?", "asked again: still masked"
+    assert list(event_masking._clean_bot_texts) == [answer], "a text with personal data is never remembered"
+    assert mask_bot_text(None) is None
+
+
+def test_the_remembered_bot_texts_are_bounded(monkeypatch):
+    from bot.privacy import event_masking
+
+    monkeypatch.setattr(event_masking, "CLEAN_BOT_TEXTS_MAX", 3)
+    event_masking._clean_bot_texts.clear()
+    for i in range(5):
+        mask_bot_text(f"svar nummer {'ett två tre fyra fem'.split()[i]}")
+    assert list(event_masking._clean_bot_texts) == ["svar nummer tre", "svar nummer fyra", "svar nummer fem"]

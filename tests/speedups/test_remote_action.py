@@ -23,9 +23,18 @@ def test_failed_custom_action_answers_with_national_lines():
 
     domain = Domain.load("domain.yml")
     tracker = DialogueStateTracker("t", domain.slots)
-    events = asyncio.run(
-        _action().run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
-    )
+    action = _action()
+
+    async def run_and_close():
+        try:
+            return await action.run(
+                CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain
+            )
+        finally:
+            if hasattr(action.action_endpoint, "close"):  # the kept-alive session (speed-ups on)
+                await action.action_endpoint.close()
+
+    events = asyncio.run(run_and_close())
     assert len(events) == 1 and "112" in events[0].text
     assert "020-50 50 50" in events[0].text
     assert events[0].metadata["fallback"] == FALLBACK_NAME
