@@ -8,7 +8,7 @@ Plain Python, no Rasa import: the events themselves (which kinds, copied how) ar
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Optional, Tuple
 
 from bot.privacy.masking import mask
 
@@ -64,13 +64,14 @@ def mask_entity(entity: Any) -> Any:
     return masked
 
 
-def mask_parse_data(parse_data: Any) -> Any:
-    """A copy of NLU parse data with its text, entities and metadata masked; anything else as it is."""
+def mask_parse_data(parse_data: Any, text: Optional[Tuple[str, str]] = None) -> Any:
+    """A copy of NLU parse data with its text, entities and metadata masked; anything else as it is.
+    `text` = (original, masked) of a string masked already (the message's own text): not masked again."""
     if not isinstance(parse_data, dict):
         return parse_data
     masked = dict(parse_data)
     if isinstance(masked.get("text"), str):
-        masked["text"] = mask(masked["text"])
+        masked["text"] = text[1] if text and masked["text"] == text[0] else mask(masked["text"])
     if isinstance(masked.get("entities"), list):
         masked["entities"] = [mask_entity(e) for e in masked["entities"]]
     if masked.get("metadata"):

@@ -44,7 +44,7 @@ def mask_event(event: Event) -> Event:
     if isinstance(event, UserUttered):
         text = mask_text(event.text)
         entities = [mask_entity(e) for e in event.entities or []]
-        parse_data = mask_parse_data(stored_parse_data(event.parse_data))
+        parse_data = mask_parse_data(stored_parse_data(event.parse_data), text=(event.text, text))
         metadata = mask_value(event.metadata) if event.metadata else event.metadata
         if (text, entities, parse_data, metadata) == (event.text, event.entities, event.parse_data, event.metadata):
             return event

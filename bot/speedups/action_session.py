@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import Any, Dict
+from typing import Any
 
 import aiohttp
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
@@ -86,15 +86,16 @@ class KeptAliveEndpoint(EndpointConfig):
             await session.close()
 
 
-_kept: Dict[int, KeptAliveEndpoint] = {}
+_TWIN = "_bot_kept_alive"
 
 
 def kept_alive(endpoint: EndpointConfig) -> KeptAliveEndpoint:
-    """The kept-alive twin of `endpoint`, one per endpoint object (Rasa passes the same one to every
-    custom action it builds)."""
+    """The kept-alive twin of `endpoint`, kept on the endpoint itself: one per endpoint object (Rasa
+    passes the same one to every custom action it builds)."""
     if isinstance(endpoint, KeptAliveEndpoint):
         return endpoint
-    twin = _kept.get(id(endpoint))
-    if twin is None or twin.url != endpoint.url:
-        twin = _kept[id(endpoint)] = KeptAliveEndpoint(endpoint)
+    twin = getattr(endpoint, _TWIN, None)
+    if twin is None:
+        twin = KeptAliveEndpoint(endpoint)
+        setattr(endpoint, _TWIN, twin)
     return twin

@@ -60,3 +60,14 @@ def test_the_remembered_bot_texts_are_bounded(monkeypatch):
     for i in range(5):
         mask_bot_text(f"svar nummer {'ett två tre fyra fem'.split()[i]}")
     assert list(event_masking._clean_bot_texts) == ["svar nummer tre", "svar nummer fyra", "svar nummer fem"]
+
+
+def test_the_message_text_masked_already_is_not_masked_again(monkeypatch):
+    from bot.privacy import event_masking
+
+    calls = []
+    monkeypatch.setattr(event_masking, "mask", lambda s: calls.append(s) or s.upper())
+    parse = {"text": "ring 070", "metadata": {}}
+    assert mask_parse_data(parse, text=("ring 070", "ring [telefon]"))["text"] == "ring [telefon]"
+    assert calls == []
+    assert mask_parse_data(parse, text=("något annat", "x"))["text"] == "RING 070", "another text is masked"
